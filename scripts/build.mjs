@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Bundles every entry point with esbuild: the extension client, the language server, the
+// command-line tool, the schema generator, the tests and the benchmarks. One bundle per entry
+// keeps start-up to a single file read; tests are bundled too so they run on plain `node --test`.
+import { build } from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
+
+function filesUnder(dir, suffix) {
+  const out = [];
+  let entries;
+  try {
+    entries = readdirSync(join(root, dir));
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) out.push(...filesUnder(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const groups = {
+  // The extension ships these three; their dependencies are bundled in.
+  extension: [
+    { entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+    { entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist' },
+    { entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  ],
+  tools: [{ entryPoints: { 'tools/generate-schemas': 'scripts/generate-schemas.ts' }, outdir: 'dist' }],
+  // Tests and benchmarks keep node_modules external: they are never shipped.
+  tests: [
+    {
+      entryPoints: Object.fromEntries(
+        [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '-bench.ts')].map((f) => [
+          relative(root, join(root, f)).replace(/\.ts$/, ''),
+          f,
+        ]),
+      ),
+      outdir: 'dist',
+      packages: 'external',
+    },
+  ],
+};
+
+const selected = only ? { [only]: groups[only] } : groups;
+const started = Date.now();
+for (const [name, configs] of Object.entries(selected)) {
+  if (!configs) throw new Error(`unknown build group ${name}`);
+  for (const config of configs) {
+    if (config.entryPoints && Object.keys(config.entryPoints).length === 0) continue;
+    await build({ ...common, ...config });
+  }
+}
+console.error(`build: ${Object.keys(selected).join(', ')} bundled in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
