@@ -11,7 +11,7 @@ const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
-function filesUnder(dir, suffix) {
+function filesUnder(dir, suffix, recursive = true) {
   const out = [];
   let entries;
   try {
@@ -21,8 +21,9 @@ function filesUnder(dir, suffix) {
   }
   for (const name of entries) {
     const path = join(dir, name);
-    if (statSync(join(root, path)).isDirectory()) out.push(...filesUnder(path, suffix));
-    else if (name.endsWith(suffix)) out.push(path);
+    if (statSync(join(root, path)).isDirectory()) {
+      if (recursive) out.push(...filesUnder(path, suffix));
+    } else if (name.endsWith(suffix)) out.push(path);
   }
   return out;
 }
@@ -50,7 +51,7 @@ const groups = {
   tests: [
     {
       entryPoints: Object.fromEntries(
-        [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '-bench.ts')].map((f) => [
+        [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '.ts', false)].map((f) => [
           relative(root, join(root, f)).replace(/\.ts$/, ''),
           f,
         ]),

@@ -1,0 +1,69 @@
+/** `authentik-stages validate`: the language server's checks, for scripts and CI. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SchemaCatalog } from '../schema/catalog';
+import { StageFileAnalyzer } from '../service/stageFile';
+import type { Severity } from '../validation/diagnostics';
+import { expandGlob, hasGlob } from './glob';
+
+export interface CliDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  field: string | null;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const SEVERITY_NAME: Record<Severity, CliDiagnostic['severity']> = { error: 'error', warning: 'warning', information: 'info' };
+
+export function resolveFiles(args: string[], cwd: string): string[] {
+  const files: string[] = [];
+  for (const arg of args) {
+    if (existsSync(resolve(cwd, arg)) && statSync(resolve(cwd, arg)).isFile()) files.push(arg);
+    else if (hasGlob(arg)) {
+      const matches = expandGlob(arg, cwd);
+      if (matches.length === 0) throw new UsageError(`no files match ${arg}`);
+      files.push(...matches);
+    } else throw new UsageError(`no such file: ${arg}`);
+  }
+  return [...new Set(files)];
+}
+
+export function validateFiles(files: string[], cwd: string, catalog: SchemaCatalog): CliDiagnostic[] {
+  const analyzer = new StageFileAnalyzer(catalog);
+  const out: CliDiagnostic[] = [];
+  for (const file of files) {
+    const text = readFileSync(resolve(cwd, file), 'utf8');
+    const language = /\.json$/i.test(file) ? 'json' : 'yaml';
+    const document = TextDocument.create(`file://${file}`, language, 0, text);
+    const analyzed = analyzer.analyze(file, text, language);
+    for (const d of analyzed.diagnostics()) {
+      const start = document.positionAt(d.start);
+      const end = document.positionAt(d.end);
+      out.push({
+        file,
+        line: start.line + 1,
+        column: start.character + 1,
+        endLine: end.line + 1,
+        endColumn: end.character + 1,
+        severity: SEVERITY_NAME[d.severity],
+        message: d.message,
+        field: d.field ?? null,
+      });
+    }
+    analyzer.drop(file);
+  }
+  return out;
+}
+
+export function formatText(diagnostics: CliDiagnostic[]): string {
+  return diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.field ? ` [${d.field}]` : ''}`).join('\n');
+}

@@ -1,0 +1,127 @@
+/**
+ * Quick fixes, computed from the fix data our diagnostics carry: rename an unknown key, remove a
+ * read-only key, write a converted value canonically, move a secret to !Env, add missing fields.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { stringify } from 'yaml';
+import type { SchemaCatalog } from '../schema/catalog';
+import type { JsonValue } from '../schema/types';
+import type { FixData } from '../validation/diagnostics';
+import { isPlainObject } from '../validation/validateStage';
+import { placeholderFor } from './completion';
+import type { StageFile, PlacedDocument } from './stageFile';
+
+export interface DiagnosticData {
+  fix?: FixData;
+  field?: string;
+}
+
+export function codeActions(file: StageFile, textDocument: TextDocument, diagnostics: Diagnostic[], catalog: SchemaCatalog): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const data = diagnostic.data as DiagnosticData | undefined;
+    if (diagnostic.source !== 'authentik' || !data?.fix) continue;
+    const start = textDocument.offsetAt(diagnostic.range.start);
+    const placed = file.documentAt(start);
+    if (!placed) continue;
+    const action = actionFor(data.fix, data.field, diagnostic, placed, file, textDocument, catalog);
+    if (action) actions.push({ ...action, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] });
+  }
+  return actions;
+}
+
+function actionFor(
+  fix: FixData,
+  field: string | undefined,
+  diagnostic: Diagnostic,
+  placed: PlacedDocument,
+  file: StageFile,
+  textDocument: TextDocument,
+  catalog: SchemaCatalog,
+): Omit<CodeAction, 'kind'> | undefined {
+  const edit = (edits: TextEdit[]): { edit: { changes: Record<string, TextEdit[]> } } => ({ edit: { changes: { [textDocument.uri]: edits } } });
+  const toRange = (start: number, end: number): Range => ({ start: textDocument.positionAt(placed.offset + start), end: textDocument.positionAt(placed.offset + end) });
+  switch (fix.kind) {
+    case 'replace-value':
+      return { title: fix.title, isPreferred: true, ...edit([{ range: diagnostic.range, newText: renderValue(fix.value, file.language) }]) };
+    case 'rename-key': {
+      const source = textDocument.getText(diagnostic.range);
+      const quote = source.startsWith('"') ? '"' : source.startsWith("'") ? "'" : '';
+      return { title: `Rename to ${fix.to}`, isPreferred: true, ...edit([{ range: diagnostic.range, newText: `${quote}${fix.to}${quote}` }]) };
+    }
+    case 'remove-key': {
+      const location = field ? placed.doc.locations.get(`/${field}`) : undefined;
+      if (!location?.key) return undefined;
+      const span = file.language === 'json' ? jsonPairSpan(placed.doc.text, location.key.start, location.value.end) : yamlPairSpan(placed.doc.text, location.key.start, location.value.end);
+      return { title: `Remove ${field} (read-only, never sent)`, isPreferred: true, ...edit([{ range: toRange(span.start, span.end), newText: '' }]) };
+    }
+    case 'use-env':
+      if (file.language !== 'yaml') return undefined;
+      return { title: `Take ${field ?? 'the secret'} from the environment variable ${fix.variable}`, isPreferred: true, ...edit([{ range: diagnostic.range, newText: `!Env ${fix.variable}` }]) };
+    case 'add-required':
+      return addRequired(fix.fields, placed, file, textDocument, catalog, toRange, edit);
+    default:
+      return undefined;
+  }
+}
+
+function addRequired(
+  fields: string[],
+  placed: PlacedDocument,
+  file: StageFile,
+  textDocument: TextDocument,
+  catalog: SchemaCatalog,
+  toRange: (start: number, end: number) => Range,
+  edit: (edits: TextEdit[]) => { edit: { changes: Record<string, TextEdit[]> } },
+): Omit<CodeAction, 'kind'> | undefined {
+  const root = placed.doc.value;
+  if (!isPlainObject(root) || typeof root['model'] !== 'string') return undefined;
+  const schema = catalog.schema(root['model']);
+  const missing = fields.filter((f) => !(f in root));
+  if (!schema || missing.length === 0) return undefined;
+  // Snippet syntax is not allowed in a workspace edit: strip it to the placeholder's default.
+  const plain = (field: string): string => placeholderFor(schema.properties?.[field] ?? {}, file.language).replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '');
+  const rootSpan = placed.doc.locations.get('')?.value;
+  if (!rootSpan) return undefined;
+  if (file.language === 'json') {
+    const close = placed.doc.text.lastIndexOf('}', rootSpan.end);
+    if (close < 0) return undefined;
+    const hasFields = Object.keys(root).length > 0;
+    const text = missing.map((f) => `  "${f}": ${plain(f) || '""'}`).join(',\n');
+    const beforeClose = placed.doc.text.slice(0, close).replace(/\s*$/, '');
+    const at = beforeClose.length;
+    return { title: `Add missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, ...edit([{ range: toRange(at, at), newText: `${hasFields ? ',' : ''}\n${text}` }]) };
+  }
+  // After the document's last line of content, before any trailing comments or `---`.
+  const end = rootSpan.end;
+  const lineEnd = placed.doc.text.indexOf('\n', Math.max(end - 1, 0));
+  const at = lineEnd === -1 ? placed.doc.text.length : lineEnd;
+  const text = missing.map((f) => `${f}:${plain(f).startsWith('\n') ? '' : ' '}${plain(f) || '""'}`).join('\n');
+  void textDocument;
+  return { title: `Add missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, ...edit([{ range: toRange(at, at), newText: `${lineEnd === -1 && !placed.doc.text.endsWith('\n') ? '\n' : lineEnd === -1 ? '' : '\n'}${text}${lineEnd === -1 ? '\n' : ''}` }]) };
+}
+
+export function renderValue(value: JsonValue, language: 'yaml' | 'json'): string {
+  if (language === 'json') return JSON.stringify(value);
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+/** The whole lines of a YAML top-level pair, including a trailing comment on its last line. */
+function yamlPairSpan(text: string, start: number, end: number): { start: number; end: number } {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const newline = text.indexOf('\n', Math.max(end - 1, start));
+  return { start: lineStart, end: newline === -1 ? text.length : newline + 1 };
+}
+
+/** A JSON pair and one neighbouring comma, so the object stays valid. */
+function jsonPairSpan(text: string, start: number, end: number): { start: number; end: number } {
+  const after = /^\s*,/.exec(text.slice(end));
+  if (after) {
+    const next = /^\s*,\s*/.exec(text.slice(end))!;
+    return { start, end: end + next[0].length };
+  }
+  const before = /,\s*$/.exec(text.slice(0, start));
+  if (before) return { start: start - before[0].length, end };
+  return { start, end };
+}

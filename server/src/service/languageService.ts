@@ -1,0 +1,65 @@
+/**
+ * The language features behind one facade, free of any transport: the LSP server and the
+ * command-line tool both drive this.
+ */
+import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SchemaCatalog } from '../schema/catalog';
+import type { SourceLanguage } from '../document/stageDocument';
+import { codeActions } from './codeActions';
+import { complete } from './completion';
+import { hover } from './hover';
+import { toLspDiagnostics } from './lspDiagnostics';
+import { StageFileAnalyzer, type StageFile } from './stageFile';
+import { documentSymbols } from './symbols';
+
+export function languageOf(languageId: string, uri: string): SourceLanguage {
+  if (languageId === 'authentik-stage-json' || languageId === 'json' || languageId === 'jsonc') return 'json';
+  if (languageId === 'authentik-stage-yaml' || languageId === 'yaml') return 'yaml';
+  return /\.json$/i.test(uri) ? 'json' : 'yaml';
+}
+
+export class StageLanguageService {
+  private readonly analyzer: StageFileAnalyzer;
+
+  constructor(catalog: SchemaCatalog) {
+    this.analyzer = new StageFileAnalyzer(catalog);
+  }
+
+  get catalog(): SchemaCatalog {
+    return this.analyzer.schemaCatalog;
+  }
+
+  setCatalog(catalog: SchemaCatalog): void {
+    this.analyzer.setCatalog(catalog);
+  }
+
+  /** Parses what changed since the last call for this document; cheap when nothing did. */
+  analyze(textDocument: TextDocument): StageFile {
+    return this.analyzer.analyze(textDocument.uri, textDocument.getText(), languageOf(textDocument.languageId, textDocument.uri));
+  }
+
+  forget(uri: string): void {
+    this.analyzer.drop(uri);
+  }
+
+  diagnostics(textDocument: TextDocument): Diagnostic[] {
+    return toLspDiagnostics(this.analyze(textDocument), textDocument);
+  }
+
+  complete(textDocument: TextDocument, position: Position): CompletionList {
+    return complete(this.analyze(textDocument), textDocument, position, this.catalog);
+  }
+
+  hover(textDocument: TextDocument, position: Position): Hover | null {
+    return hover(this.analyze(textDocument), textDocument, position, this.catalog);
+  }
+
+  codeActions(textDocument: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
+    return codeActions(this.analyze(textDocument), textDocument, diagnostics, this.catalog);
+  }
+
+  symbols(textDocument: TextDocument): DocumentSymbol[] {
+    return documentSymbols(this.analyze(textDocument), textDocument, this.catalog);
+  }
+}

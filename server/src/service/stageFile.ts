@@ -1,0 +1,103 @@
+/**
+ * A whole stage file as the language features see it: its documents, each parsed and validated at
+ * most once per distinct text. An edit re-parses only the document it touched; the others are
+ * found again by their text, wherever they moved.
+ */
+import type { SchemaCatalog } from '../schema/catalog';
+import { splitYamlDocuments, type TextChunk } from '../document/split';
+import { parseStageDocument, type SourceLanguage, type StageDocument } from '../document/stageDocument';
+import type { StageDiagnostic } from '../validation/diagnostics';
+import { validateStageDocument } from '../validation/validateStage';
+
+class DocumentAnalysis {
+  private cachedDiagnostics: StageDiagnostic[] | undefined;
+
+  constructor(
+    readonly doc: StageDocument,
+    private readonly catalog: SchemaCatalog,
+  ) {}
+
+  get diagnostics(): StageDiagnostic[] {
+    this.cachedDiagnostics ??= validateStageDocument(this.doc, this.catalog);
+    return this.cachedDiagnostics;
+  }
+}
+
+export interface PlacedDocument {
+  /** Offset of the document's first character in the file. */
+  readonly offset: number;
+  readonly doc: StageDocument;
+  /** Chunk-relative offsets, computed on first use. */
+  readonly diagnostics: StageDiagnostic[];
+}
+
+export class StageFile {
+  constructor(
+    readonly text: string,
+    readonly language: SourceLanguage,
+    readonly documents: readonly PlacedDocument[],
+  ) {}
+
+  /** The document holding `offset` (the last one for the end of the file). */
+  documentAt(offset: number): PlacedDocument | undefined {
+    let low = 0;
+    let high = this.documents.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.documents[mid]!.offset <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return this.documents[low];
+  }
+
+  /** Every diagnostic with offsets into the whole file. */
+  diagnostics(): StageDiagnostic[] {
+    const all: StageDiagnostic[] = [];
+    for (const placed of this.documents) {
+      for (const d of placed.diagnostics) all.push({ ...d, start: d.start + placed.offset, end: d.end + placed.offset });
+    }
+    return all;
+  }
+}
+
+/** Per-file caches of document analyses, keyed by document text; dropped when the file closes. */
+export class StageFileAnalyzer {
+  private readonly files = new Map<string, Map<string, DocumentAnalysis>>();
+
+  constructor(private catalog: SchemaCatalog) {}
+
+  get schemaCatalog(): SchemaCatalog {
+    return this.catalog;
+  }
+
+  /** A new catalog invalidates every analysis. */
+  setCatalog(catalog: SchemaCatalog): void {
+    this.catalog = catalog;
+    this.files.clear();
+  }
+
+  analyze(key: string, text: string, language: SourceLanguage): StageFile {
+    const previous = this.files.get(key);
+    const next = new Map<string, DocumentAnalysis>();
+    const chunks: TextChunk[] = language === 'json' ? [{ start: 0, text }] : splitYamlDocuments(text);
+    const documents: PlacedDocument[] = chunks.map((chunk) => {
+      let analysis = next.get(chunk.text) ?? previous?.get(chunk.text);
+      if (!analysis) analysis = new DocumentAnalysis(parseStageDocument(chunk.text, language), this.catalog);
+      next.set(chunk.text, analysis);
+      const found = analysis;
+      return {
+        offset: chunk.start,
+        doc: found.doc,
+        get diagnostics() {
+          return found.diagnostics;
+        },
+      };
+    });
+    this.files.set(key, next);
+    return new StageFile(text, language, documents);
+  }
+
+  drop(key: string): void {
+    this.files.delete(key);
+  }
+}

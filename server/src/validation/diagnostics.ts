@@ -1,0 +1,47 @@
+/** Diagnostics as the language service produces them: offsets into the document's chunk. */
+import type { JsonValue } from '../schema/types';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export type DiagnosticCode =
+  | 'syntax'
+  | 'not-a-mapping'
+  | 'model-missing'
+  | 'model-unknown'
+  | 'required'
+  | 'null'
+  | 'type'
+  | 'blank'
+  | 'enum'
+  | 'format'
+  | 'converted'
+  | 'range'
+  | 'length'
+  | 'pattern'
+  | 'items'
+  | 'unknown-key'
+  | 'read-only'
+  | 'plain-secret'
+  | 'duration'
+  | 'duration-ignored'
+  | 'tag'
+  | 'schema';
+
+/** What a quick fix would do; the edit itself is computed when the fix is asked for. */
+export type FixData =
+  | { kind: 'replace-value'; value: JsonValue; title: string }
+  | { kind: 'rename-key'; to: string }
+  | { kind: 'remove-key' }
+  | { kind: 'use-env'; variable: string }
+  | { kind: 'add-required'; fields: string[] };
+
+export interface StageDiagnostic {
+  start: number;
+  end: number;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  /** Top-level field the diagnostic is about (`model` for the document's type). */
+  field?: string;
+  fix?: FixData;
+}
