@@ -54,6 +54,7 @@ async function runAll(servers: ReturnType<typeof serverDefinitions>, outDir: str
           uri: fileUri(path),
           edits,
           warmupEdits: 3,
+          pauseMs: 25,
           requests,
           waitTimeoutMs: 20_000 + 30 * stages,
           runBudgetMs: 8 * 60_000,
@@ -75,7 +76,7 @@ async function runAll(servers: ReturnType<typeof serverDefinitions>, outDir: str
     '',
     'Targets (ratios ours / yaml-language-server, this run):',
     '',
-    targetsText(targets),
+    targetsText(targets, runs),
     ...(notes ? ['', 'Notes:', '', notes] : []),
     '',
   ].join('\n');

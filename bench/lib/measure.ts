@@ -28,6 +28,8 @@ export interface RunResult {
     versioned: boolean;
     /** Answers whose content did not match the edit (an invalid port not flagged, or a valid one flagged). */
     contentMismatches: number;
+    /** publishDiagnostics received per timed edit (for the file), e.g. 2 when a server publishes twice. */
+    publishesPerEdit: number | null;
   };
   keyCompletion: Stats & { items: number | null };
   valueCompletion: Stats & { items: number | null; labels: string[] };
@@ -43,6 +45,8 @@ export interface MeasureOptions {
   warmupEdits: number;
   /** Timed requests of each kind (key completion, value completion, hover). */
   requests: number;
+  /** Pause before each edit, so that an edit never lands on work left over from the one before. */
+  pauseMs: number;
   /** Bound of every single wait. */
   waitTimeoutMs: number;
   /** Bound of the whole run: loops stop early (with a note) once it is spent. */
@@ -97,7 +101,7 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
     bytes: file.bytes,
     notes: [],
     openToDiagnosticsMs: null,
-    changeToDiagnostics: { ...stats([]), versioned: false, contentMismatches: 0 },
+    changeToDiagnostics: { ...stats([]), versioned: false, contentMismatches: 0, publishesPerEdit: null },
     keyCompletion: { ...stats([]), items: null },
     valueCompletion: { ...stats([]), items: null, labels: [] },
     hover: { ...stats([]), nonEmpty: null },
@@ -138,6 +142,7 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
     let invalid = false;
     const editPort = async (): Promise<{ latency: number; record: DiagnosticsRecord; reflects: boolean }> => {
       const c = client as LspClient;
+      await new Promise((r) => setTimeout(r, options.pauseMs));
       const text = c.document(uri)?.text ?? '';
       const port = valueRange(text, file.middleStart, 'port');
       invalid = !invalid;
@@ -156,12 +161,18 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
       return { latency: record.receivedAt - sentAt, record, reflects: reflects(record) };
     };
     for (let i = 0; i < options.warmupEdits && !overBudget('warm-up'); i++) await editPort();
+    const publishesBefore = client.diagnosticsMarker();
     for (let i = 0; i < options.edits && !overBudget('change→diagnostics'); i++) {
       const { latency, record, reflects } = await editPort();
       samples.push(latency);
       if (record.version !== undefined) result.changeToDiagnostics.versioned = true;
       if (!reflects) result.changeToDiagnostics.contentMismatches++;
     }
+    // Publishes that belong to the timed edits, counted once the last one has had time to arrive.
+    const typical = stats(samples).median ?? 0;
+    await new Promise((r) => setTimeout(r, Math.min(3_000, Math.max(options.pauseMs, 300, 2 * typical))));
+    const publishes = client.diagnosticsMarker() - publishesBefore;
+    result.changeToDiagnostics.publishesPerEdit = samples.length ? round2(publishes / samples.length) : null;
     if (invalid) await editPort(); // leave the file valid again
     result.changeToDiagnostics = { ...result.changeToDiagnostics, ...stats(samples) };
     if (result.changeToDiagnostics.contentMismatches > 0 && server.id !== 'floor') {

@@ -115,13 +115,25 @@ export function resultsTable(runs: readonly RunResult[]): string {
   return lines.join('\n');
 }
 
-/** The targets as a markdown list of PASS/FAIL lines. */
-export function targetsText(targets: readonly TargetResult[]): string {
+/**
+ * The targets as a markdown list of PASS/FAIL lines. For memory, when the floor server ran at
+ * that size, the line also says how much each server holds above the floor (a bare Node.js LSP
+ * process), which the verdict does not use.
+ */
+export function targetsText(targets: readonly TargetResult[], runs: readonly RunResult[] = []): string {
   return targets
     .map((t) => {
-      const unit = t.name.includes('memory') ? (v: number | null) => `${mb(v)} MB` : (v: number | null) => `${ms(v)} ms`;
+      const memory = t.name.includes('memory');
+      const unit = memory ? (v: number | null) => `${mb(v)} MB` : (v: number | null) => `${ms(v)} ms`;
       const values = t.status === 'N/A' ? '' : `: ours ${unit(t.ours)} vs yaml-language-server ${unit(t.yamlLs)} = ${ratioText(t.ratio)}`;
-      return `- **${t.status}** ${t.name} ${t.limitText} of yaml-language-server's${values}${t.reason ? ` (${t.reason})` : ''}`;
+      let floorText = '';
+      const stages = Number(/^([\d,]+)-stage/.exec(t.name)?.[1]?.replace(/,/g, ''));
+      const floor = runs.find((r) => r.server === 'floor' && r.stages === stages && !r.error)?.peakRssBytes ?? null;
+      if (memory && floor !== null && t.ours !== null && t.yamlLs !== null) {
+        const above = (v: number): string => `${((v - floor) / 1e6).toFixed(1)} MB`;
+        floorText = `; above the floor server's ${mb(floor)} MB: ours ${above(t.ours)} vs ${above(t.yamlLs)}`;
+      }
+      return `- **${t.status}** ${t.name} ${t.limitText} of yaml-language-server's${values}${floorText}${t.reason ? ` (${t.reason})` : ''}`;
     })
     .join('\n');
 }

@@ -374,7 +374,7 @@ export class LspClient {
         throw new Error(`${this.name}: request ${method} timed out after ${timeoutMs} ms`);
       case 'exit':
         cancel.dispose();
-        throw new Error(`${this.name}: server exited during ${method}${this.stderrTail()}`);
+        throw new Error(`${this.name}: server exited (code ${this.exitCode}, signal ${this.exitSignal}) during ${method}${this.stderrTail()}`);
       case 'error': {
         cancel.dispose();
         const error = outcome.error;
