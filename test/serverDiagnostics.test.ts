@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import type { LspClient } from './support/lspClient';
-import { byCode, diagnose, only, rangeOf, startStageServer } from './support/stageServer';
+import { byCode, diagnose, only, rangeOf, startStageServer, textDiagnostics } from './support/stageServer';
 
 const EMAIL = 'model: authentik_stages_email.emailstage\nname: recovery-email\n';
 
@@ -207,6 +207,6 @@ describe('diagnostics over LSP', () => {
     client.change(uri, 2, [{ range: rangeOf(text, '25'), text: 'abc' }]);
     const record = await client.waitForDiagnostics(uri, { since, afterVersion: 2 });
     assert.equal(record.version, 2);
-    assert.equal(only(record.diagnostics, 'type').message.startsWith('port:'), true);
+    assert.equal(only(textDiagnostics(record.diagnostics), 'type').message.startsWith('port:'), true);
   });
 });

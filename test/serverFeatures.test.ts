@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { applyContentChanges, positionOf, type LspClient } from './support/lspClient';
-import { diagnose, only, startStageServer } from './support/stageServer';
+import { diagnose, only, startStageServer, textDiagnostics } from './support/stageServer';
 
 const EMAIL = 'model: authentik_stages_email.emailstage\nname: recovery-email\n';
 
@@ -212,13 +212,13 @@ describe('language features over LSP', () => {
     });
     const text = 'model: authentik_stages_sample.samplestage\nname: Not-Lower\nhome: gopher://x\n';
     const { uri } = await diagnose(client, text);
-    assert.equal(only(client.lastDiagnostics(uri)!.diagnostics, 'model-unknown').severity, 1);
+    assert.equal(only(textDiagnostics(client.lastDiagnostics(uri)!.diagnostics), 'model-unknown').severity, 1);
     const since = client.diagnosticsMarker();
     const info = await client.request<{ version: string; models: number }>('authentikStages/setSchema', { openapi, source: 'test' });
     assert.deepEqual(info, { version: '9.9.9', source: 'test', models: 1 });
     const record = await client.waitForDiagnostics(uri, { since });
-    assert.match(only(record.diagnostics, 'pattern').message, /name: This value does not match the required pattern/);
-    assert.match(only(record.diagnostics, 'format').message, /Enter a valid URL/);
+    assert.match(only(textDiagnostics(record.diagnostics), 'pattern').message, /name: This value does not match the required pattern/);
+    assert.match(only(textDiagnostics(record.diagnostics), 'format').message, /Enter a valid URL/);
     await assert.rejects(client.request('authentikStages/setSchema', { openapi: 'nope: 1', source: 'bad' }), /cannot be used/);
     const reset = await client.request<{ version: string }>('authentikStages/resetSchema', {});
     assert.equal(reset.version, '2026.8.3');

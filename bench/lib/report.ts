@@ -82,7 +82,7 @@ function mb(bytes: number | null): string {
 
 function ratioText(ratio: number | null): string {
   if (ratio === null) return '–';
-  return ratio > 0 ? `1/${(1 / ratio).toFixed(1)}` : '0';
+  return ratio > 0 ? `1/${(1 / ratio).toFixed(2)} (${ratio.toFixed(3)})` : "0";
 }
 
 /** The markdown table: one row per server × size. */

@@ -12,6 +12,9 @@ export async function startStageServer(): Promise<LspClient> {
   return client;
 }
 
+/** Our server always sends plain-text messages. */
+export type TextDiagnostic = Omit<Diagnostic, 'message'> & { message: string };
+
 let counter = 0;
 
 /** A new file URI per call, so tests never see each other's documents. */
@@ -21,12 +24,16 @@ export function stageUri(language: 'yaml' | 'json' = 'yaml'): string {
 }
 
 /** Opens `text` as a new document and returns the diagnostics that answer it. */
-export async function diagnose(client: LspClient, text: string, language: 'yaml' | 'json' = 'yaml'): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
+export async function diagnose(client: LspClient, text: string, language: 'yaml' | 'json' = 'yaml'): Promise<{ uri: string; diagnostics: TextDiagnostic[] }> {
   const uri = stageUri(language);
   const since = client.diagnosticsMarker();
   client.open(uri, language === 'yaml' ? YAML : JSON_LANG, text, 1);
   const record = await client.waitForDiagnostics(uri, { since, afterVersion: 1 });
-  return { uri, diagnostics: record.diagnostics };
+  return { uri, diagnostics: textDiagnostics(record.diagnostics) };
+}
+
+export function textDiagnostics(diagnostics: Diagnostic[]): TextDiagnostic[] {
+  return diagnostics.map((d) => ({ ...d, message: typeof d.message === 'string' ? d.message : d.message.value }));
 }
 
 /** The range of the `occurrence`-th (0-based) `needle` in `text`. */
@@ -39,12 +46,12 @@ export function rangeOf(text: string, needle: string, occurrence = 0): Range {
   return { start: positionOf(text, needle, 0, at), end: positionOf(text, needle, needle.length, at) };
 }
 
-export function byCode(diagnostics: Diagnostic[], code: string): Diagnostic[] {
+export function byCode(diagnostics: TextDiagnostic[], code: string): TextDiagnostic[] {
   return diagnostics.filter((d) => d.code === code);
 }
 
 /** The single diagnostic with this code; fails listing what there is otherwise. */
-export function only(diagnostics: Diagnostic[], code: string): Diagnostic {
+export function only(diagnostics: TextDiagnostic[], code: string): TextDiagnostic {
   const found = byCode(diagnostics, code);
   if (found.length !== 1) {
     throw new Error(`expected one "${code}" diagnostic, got ${found.length}: ${JSON.stringify(diagnostics.map((d) => [d.code, d.message]), null, 1)}`);

@@ -59,7 +59,7 @@ export function parseStageDocument(text: string, language: SourceLanguage): Stag
   }));
   if (language === 'json') syntaxErrors.push(...jsonSyntaxErrors(text, syntaxErrors.length > 0));
   const locations = new Map<string, NodeLocation>();
-  const builder = new ValueBuilder(yaml, locations);
+  const builder = new ValueBuilder(yaml, text, locations);
   const value = yaml.contents ? builder.build(yaml.contents as Node, '', undefined) : null;
   return {
     text,
@@ -105,12 +105,13 @@ class ValueBuilder {
 
   constructor(
     private readonly doc: Document.Parsed,
+    private readonly text: string,
     private readonly locations: Map<string, NodeLocation>,
   ) {}
 
   build(node: Node, pointer: string, key: Span | undefined): unknown {
     if (++this.expanded > MAX_EXPANDED_NODES) return null;
-    const value = nodeSpan(node);
+    const value = this.spanWithTag(node);
     if (!this.locations.has(pointer)) this.locations.set(pointer, key ? { value, key, node } : { value, node });
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
@@ -149,6 +150,16 @@ class ValueBuilder {
     // `!Env` and friends; the core schema's own tags (`tag:yaml.org,2002:str`) are plain values.
     if (tag && tag.startsWith('!') && !tag.startsWith('!!')) return new TaggedValue(tag, plain);
     return plain;
+  }
+
+  /** yaml's node range starts after the tag; a squiggle on `!Env X` should cover the tag too. */
+  private spanWithTag(node: Node): Span {
+    const span = nodeSpan(node);
+    const tag = node.tag;
+    if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return span;
+    const at = this.text.lastIndexOf(tag, span.start);
+    if (at >= 0 && /^\s*$/.test(this.text.slice(at + tag.length, span.start))) return { start: at, end: Math.max(span.end, at + tag.length) };
+    return span;
   }
 }
 
