@@ -190,6 +190,27 @@ describe('diagnostics over LSP', () => {
     assert.deepEqual(only(diagnostics, 'converted').range, rangeOf(text, '5', 0));
   });
 
+  it('rules the server checks beyond its OpenAPI document', async () => {
+    const ident = 'model: authentik_stages_identification.identificationstage\nname: id\n';
+    assert.match(only((await diagnose(client, ident)).diagnostics, 'rule').message, /at least one source must be selected/);
+    assert.deepEqual((await diagnose(client, `${ident}user_fields: [username]\n`)).diagnostics, []);
+    const redirect = 'model: authentik_stages_redirect.redirectstage\nname: r\nmode: static\n';
+    const r = only((await diagnose(client, redirect)).diagnostics, 'rule');
+    assert.deepEqual(r.range, rangeOf(redirect, 'static'));
+    assert.match(r.message, /Target URL should be present when mode is Static/);
+    const validate = 'model: authentik_stages_authenticator_validate.authenticatorvalidatestage\nname: v\nnot_configured_action: configure\ndevice_classes: []\n';
+    const vd = (await diagnose(client, validate)).diagnostics;
+    assert.match(only(vd, 'rule').message, /you must set a configuration stage/);
+    assert.deepEqual(only(vd, 'items').range, rangeOf(validate, '[]'));
+    assert.match(only(vd, 'items').message, /device_classes: This list may not be empty/);
+    const template = `${EMAIL}template: email/custom.html\n`;
+    const t = only((await diagnose(client, template)).diagnostics, 'template');
+    assert.equal(t.severity, DiagnosticSeverity.Warning);
+    assert.deepEqual(t.range, rangeOf(template, 'email/custom.html'));
+    const gdtc = 'model: authentik_stages_authenticator_endpoint_gdtc.authenticatorendpointgdtcstage\nname: g\ncredentials: [1]\n';
+    assert.match(only((await diagnose(client, gdtc)).diagnostics, 'type').message, /Value must be a dictionary/);
+  });
+
   it('JSON: the same checks, plus JSON syntax', async () => {
     const text = '{\n  "model": "authentik_stages_email.emailstage",\n  "name": "mail",\n  "port": "x",\n  "nmae": 1,\n  "token_expiry": "hours=1,minutes=2"\n}\n';
     const { diagnostics } = await diagnose(client, text, 'json');

@@ -77,6 +77,8 @@ describe('language features over LSP', () => {
       const duration = await completionAt(client, `${EMAIL}token_expiry: \n`, 'token_expiry: ', 14);
       const snippet = duration.find((i) => i.kind === 15 /* Snippet */)!;
       assert.equal((snippet.textEdit as TextEdit).newText, 'hours=${1:1};minutes=${2:0}');
+      const templates = await completionAt(client, `${EMAIL}template: \n`, 'template: ', 10);
+      assert.ok(templates.some((i) => i.label === 'email/password_reset.html'));
       const items = await completionAt(client, 'model: authentik_stages_authenticator_validate.authenticatorvalidatestage\nname: v\ndevice_classes:\n  - \n', '  - ', 4);
       assert.ok(items.some((i) => i.label === 'totp'), 'list items of an enum array');
     });

@@ -150,6 +150,13 @@ export function applyContentChanges(text: string, changes: readonly TextDocument
   return text;
 }
 
+/** A diagnostic's message as text (LSP 3.18 types allow a MarkupContent message). */
+export function diagnosticMessage(diagnostic: Diagnostic): string {
+  const message: unknown = diagnostic.message;
+  if (typeof message === 'string') return message;
+  return typeof message === 'object' && message !== null && 'value' in message ? String(message.value) : String(message);
+}
+
 /** The default client capabilities: what an editor like VS Code announces, in small. */
 export function defaultClientCapabilities(): ClientCapabilities {
   return {

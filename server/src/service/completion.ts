@@ -8,6 +8,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonSchema, JsonValue, ModelIndexEntry } from '../schema/types';
 import { describeType, isNullable, typesOf } from '../validation/drf';
 import { isPlainObject } from '../validation/validateStage';
+import { suggestedValues } from '../validation/serverRules';
 import { fieldDocumentation, modelDocumentation } from './fieldDocs';
 import type { StageFile } from './stageFile';
 
@@ -48,6 +49,11 @@ export function complete(file: StageFile, textDocument: TextDocument, position: 
     if (schema) {
       const target = context.kind === 'item' ? schema.items : schema;
       if (target) items.push(...valueItems(target, context, file.language, schema));
+      if (context.kind === 'value') {
+        for (const value of suggestedValues(model.typeName, context.field)) {
+          items.push({ label: value, kind: CompletionItemKind.Value, detail: 'built-in', textEdit: { range: context.range, newText: file.language === 'json' ? JSON.stringify(value) : value } });
+        }
+      }
     }
   }
   return { isIncomplete: false, items };

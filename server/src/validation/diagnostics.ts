@@ -25,6 +25,8 @@ export type DiagnosticCode =
   | 'duration'
   | 'duration-ignored'
   | 'tag'
+  | 'rule'
+  | 'template'
   | 'schema';
 
 /** What a quick fix would do; the edit itself is computed when the fix is asked for. */

@@ -141,7 +141,8 @@ function checkFormat(format: string | undefined, text: string): Coerced | undefi
   if (text === '') return undefined;
   switch (format) {
     case 'uuid':
-      return canonicalUuid(text) ? undefined : refuse('format', `"${text}" is not a valid UUID.`);
+      // Django's own message (typographic quotes): references are looked up through its UUIDField.
+      return canonicalUuid(text) ? undefined : refuse('format', `\u201c${text}\u201d is not a valid UUID.`);
     case 'email':
       return isValidEmail(text) ? undefined : refuse('format', `Enter a valid email address ("${text}" is not one).`);
     case 'uri':
@@ -169,13 +170,16 @@ function coerceInteger(value: unknown): Coerced {
 
 function coerceNumber(value: unknown): Coerced {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? ok(value) : refuse('type', 'A valid number is required: infinity and NaN cannot be sent as JSON.');
+    // YAML's .inf and .nan have no JSON form: the push could not send them.
+    return Number.isFinite(value) ? ok(value) : refuse('type', 'A valid number is required: infinity and NaN cannot be sent as JSON (write "inf" or "nan" as text if that is really meant).');
   }
   if (typeof value === 'boolean') return converted(value ? 1 : 0, value);
   if (typeof value === 'string') {
     if (value.length > MAX_NUMBER_STRING) return refuse('type', 'String value too large.');
     const parsed = parsePythonFloat(value);
     if (parsed !== undefined && Number.isFinite(parsed)) return converted(parsed, value);
+    // float() takes "inf" and "nan", and the server has no finiteness check: stored, but surely a mistake.
+    if (parsed !== undefined) return ok(value, [{ pointer: '', severity: 'warning', code: 'converted', message: `The server accepts ${JSON.stringify(value)} and stores ${Number.isNaN(parsed) ? 'NaN' : 'infinity'}.` }]);
   }
   return refuse('type', `A valid number is required (got ${typeof value === 'string' ? JSON.stringify(value) : `a ${pythonTypeName(value) === 'dict' ? 'mapping' : 'list'}`}).`);
 }
@@ -207,8 +211,9 @@ function coerceList(schema: JsonSchema, value: unknown): Coerced {
 function coerceObject(schema: JsonSchema, value: unknown): Coerced {
   // `additionalProperties: {}` is a JSONField: any JSON value is stored as given.
   if (schema.additionalProperties === true && !schema.properties) {
+    // authentik's JSONDictField refuses anything but a mapping.
     if (typeof value === 'object' && !Array.isArray(value)) return ok(value);
-    return ok(value, [{ pointer: '', severity: 'warning', code: 'type', message: `The server stores this ${pythonTypeName(value) === 'list' ? 'list' : 'value'} as JSON, but the field expects a mapping.` }]);
+    return refuse('type', `Value must be a dictionary, and not have any duplicate keys (got ${pythonTypeName(value) === 'list' ? 'a list' : `type "${pythonTypeName(value)}"`}).`);
   }
   if (typeof value !== 'object' || Array.isArray(value)) return refuse('type', `Expected a dictionary of items but got type "${pythonTypeName(value)}".`);
   return ok(value);

@@ -13,6 +13,7 @@ import { coerce, typesOf } from './drf';
 import { checkDuration } from './duration';
 import type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './diagnostics';
 import { pythonTypeName } from './python';
+import { checkServerRules, UNKNOWN } from './serverRules';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TaggedValue);
@@ -81,6 +82,8 @@ class StageValidator {
     const converted: Record<string, unknown> = {};
     /** Fields present in the file whose value the schema check cannot judge (tags, refused values). */
     const present = new Set<string>();
+    /** What the server's own `validate()` methods would see; refused and `!Env` values are unknown. */
+    const ruleValues: Record<string, unknown> = {};
 
     for (const [key, value] of Object.entries(root)) {
       const pointer = `/${escapePointerSegment(key)}`;
@@ -100,6 +103,7 @@ class StageValidator {
       present.add(key);
       if (value instanceof TaggedValue) {
         this.checkTag(key, pointer, property, value);
+        ruleValues[key] = UNKNOWN;
         continue;
       }
       const result = coerce(property, value);
@@ -109,8 +113,12 @@ class StageValidator {
           issue.replacement !== undefined ? { kind: 'replace-value', value: issue.replacement, title: `Write ${JSON.stringify(issue.replacement)}` } : undefined;
         this.add(this.valueSpan(at), issue.severity, issue.code, `${key}${issue.pointer ? `[${issue.pointer.slice(1)}]` : ''}: ${issue.message}`, key, fix);
       }
-      if (!result.accepted) continue;
+      if (!result.accepted) {
+        ruleValues[key] = UNKNOWN;
+        continue;
+      }
       converted[key] = result.value;
+      ruleValues[key] = result.value;
       if (property['x-authentik-duration'] && typeof result.value === 'string') this.checkDurationValue(key, pointer, result.value);
       if (property.writeOnly && typeof value === 'string' && value.trim() !== '') {
         this.add(
@@ -124,6 +132,10 @@ class StageValidator {
       }
     }
     this.checkSchema(entry, schema, converted, present);
+    for (const finding of checkServerRules(entry.typeName, ruleValues)) {
+      const span = finding.field ? this.valueSpan(`/${escapePointerSegment(finding.field)}`) : this.keySpan('/model');
+      this.add(span, finding.severity, finding.code, finding.message, finding.field ?? 'model');
+    }
   }
 
   private unknownKey(key: string, pointer: string, entry: ModelIndexEntry): void {
