@@ -1,4 +1,5 @@
 // The three language servers the benchmark compares, and how each is started and configured.
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +33,7 @@ export function serverDefinitions(root: string): ServerDefinition[] {
       id: 'ours',
       label: 'authentik-stages (ours)',
       languageId: 'authentik-stage-yaml',
-      command: { command: process.execPath, args: [ourServer, '--stdio'], cwd: root, name: 'authentik-stages server' },
+      command: { command: process.execPath, args: [...SERVER_NODE_FLAGS, ourServer, '--stdio'], cwd: root, name: 'authentik-stages server' },
       missing: existsSync(ourServer) ? undefined : `${ourServer} does not exist (run node scripts/build.mjs)`,
       settings: {
         authentikStages: { validation: { enable: true }, files: { extraPatterns: [] }, trace: { server: 'off' } },

@@ -3,6 +3,7 @@
  * with the schema version in force. Everything else lives in modules without `vscode` imports.
  */
 import * as vscode from 'vscode';
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions, type DocumentSelector } from 'vscode-languageclient/node';
 
 const SCHEMA_CHANGED = 'authentikStages/schemaChanged';
@@ -31,8 +32,8 @@ function documentSelector(): DocumentSelector {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6012'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),

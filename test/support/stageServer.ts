@@ -2,12 +2,13 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import { LspClient, positionOf } from './lspClient';
 import { serverModule } from './paths';
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
 
 export const YAML = 'authentik-stage-yaml';
 export const JSON_LANG = 'authentik-stage-json';
 
 export async function startStageServer(): Promise<LspClient> {
-  const client = await LspClient.start({ command: process.execPath, args: [serverModule, '--stdio'], name: 'authentik stage server' });
+  const client = await LspClient.start({ command: process.execPath, args: [...SERVER_NODE_FLAGS, serverModule, '--stdio'], name: 'authentik stage server' });
   await client.initialize();
   return client;
 }

@@ -21,6 +21,8 @@ export function languageOf(languageId: string, uri: string): SourceLanguage {
 
 export class StageLanguageService {
   private readonly analyzer: StageFileAnalyzer;
+  /** One analysis per document version: completion and hover after a change reuse validation's. */
+  private readonly current = new Map<string, { version: number; languageId: string; file: StageFile }>();
 
   constructor(catalog: SchemaCatalog) {
     this.analyzer = new StageFileAnalyzer(catalog);
@@ -32,15 +34,21 @@ export class StageLanguageService {
 
   setCatalog(catalog: SchemaCatalog): void {
     this.analyzer.setCatalog(catalog);
+    this.current.clear();
   }
 
   /** Parses what changed since the last call for this document; cheap when nothing did. */
   analyze(textDocument: TextDocument): StageFile {
-    return this.analyzer.analyze(textDocument.uri, textDocument.getText(), languageOf(textDocument.languageId, textDocument.uri));
+    const cached = this.current.get(textDocument.uri);
+    if (cached && cached.version === textDocument.version && cached.languageId === textDocument.languageId) return cached.file;
+    const file = this.analyzer.analyze(textDocument.uri, textDocument.getText(), languageOf(textDocument.languageId, textDocument.uri));
+    this.current.set(textDocument.uri, { version: textDocument.version, languageId: textDocument.languageId, file });
+    return file;
   }
 
   forget(uri: string): void {
     this.analyzer.drop(uri);
+    this.current.delete(uri);
   }
 
   diagnostics(textDocument: TextDocument): Diagnostic[] {
