@@ -2,7 +2,7 @@
  * Splits a multi-document YAML text into one chunk per document, lexically.
  *
  * A line starting with `---` (then a space or the end of the line) starts a document wherever it
- * appears: YAML forbids such a line inside block scalars and quoted strings, so a plain scan is
+ * appears, and one starting with `...` ends one: YAML forbids such a line inside block scalars and quoted strings, so a plain scan is
  * exact. This is what lets an edit re-parse only the document it touched.
  */
 export interface TextChunk {
@@ -17,11 +17,14 @@ export function splitYamlDocuments(text: string): TextChunk[] {
   const chunks: TextChunk[] = [];
   let chunkStart = 0;
   let lineStart = 0;
+  let afterDocumentEnd = false;
   while (lineStart < text.length) {
-    if (lineStart > chunkStart && isDocumentStart(text, lineStart)) {
+    if (lineStart > chunkStart && (afterDocumentEnd || isMarker(text, lineStart, '---'))) {
       chunks.push({ start: chunkStart, text: text.slice(chunkStart, lineStart) });
       chunkStart = lineStart;
     }
+    // `...` ends a document: what follows (directives, a bare document) belongs to the next one.
+    afterDocumentEnd = isMarker(text, lineStart, '...');
     const newline = text.indexOf('\n', lineStart);
     if (newline === -1) break;
     lineStart = newline + 1;
@@ -30,8 +33,8 @@ export function splitYamlDocuments(text: string): TextChunk[] {
   return mergeDirectiveOnlyChunks(chunks);
 }
 
-function isDocumentStart(text: string, lineStart: number): boolean {
-  if (text.charCodeAt(lineStart) !== 45 || !text.startsWith('---', lineStart)) return false;
+function isMarker(text: string, lineStart: number, marker: '---' | '...'): boolean {
+  if (text.charCodeAt(lineStart) !== marker.charCodeAt(0) || !text.startsWith(marker, lineStart)) return false;
   const next = text.charCodeAt(lineStart + 3);
   // NaN: end of text. 32 space, 9 tab, 10 \n, 13 \r.
   return Number.isNaN(next) || next === 32 || next === 9 || next === 10 || next === 13;
