@@ -19,8 +19,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TaggedValue);
 }
 
+/** Diagnostics in document order. */
 export function validateStageDocument(doc: StageDocument, catalog: SchemaCatalog): StageDiagnostic[] {
-  return new StageValidator(doc, catalog).run();
+  return new StageValidator(doc, catalog).run().sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 class StageValidator {
