@@ -46,7 +46,9 @@ const groups = {
     { entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist' },
     { entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   ],
-  tools: [{ entryPoints: { 'tools/generate-schemas': 'scripts/generate-schemas.ts' }, outdir: 'dist' }],
+  tools: [
+    { entryPoints: { 'tools/generate-schemas': 'scripts/generate-schemas.ts', 'tools/demo-lsp': 'scripts/demo-lsp.ts' }, outdir: 'dist', packages: 'external' },
+  ],
   // Tests and benchmarks keep node_modules external: they are never shipped.
   tests: [
     {

@@ -50,6 +50,7 @@ export function isNullable(schema: JsonSchema): boolean {
 }
 
 export function describeType(schema: JsonSchema): string {
+  if (schema['x-authentik-duration']) return 'duration';
   if (schema.enum) return `one of ${schema.enum.filter((v) => v !== null).map((v) => JSON.stringify(v)).join(', ')}`;
   const base = typesOf(schema).filter((t) => t !== 'null');
   const names = base.map((t) => {
