@@ -51,6 +51,7 @@ const DIAGNOSTICS_TIMEOUT_MS = 10_000;
 const BIG_TIMEOUT_MS = 30_000;
 const BIG = 1_000_000;
 const MAX_RESTARTS = 6;
+const STACK_EXHAUSTED = /Maximum call stack size exceeded|Stack overflow|Invalid regular expression/;
 
 type LanguageId = 'authentik-stage-yaml' | 'authentik-stage-json';
 const LANGUAGES: readonly LanguageId[] = ['authentik-stage-yaml', 'authentik-stage-json'];
@@ -393,7 +394,8 @@ interface Stats {
 
 class Fuzzer {
   client!: LspClient;
-  readonly failures: string[] = [];
+  /** Problems found, each once, with how often it was seen. */
+  readonly failures = new Map<string, number>();
   readonly crashes: string[] = [];
   readonly docs = new Map<string, OpenDoc>();
   readonly stats: Stats = {
@@ -422,7 +424,12 @@ class Fuzzer {
   }
 
   fail(message: string): void {
-    if (this.failures.length < 200) this.failures.push(`[seed ${SEED}] ${this.current}: ${message}`);
+    const key = `${this.current}: ${message}`;
+    if (this.failures.size < 300 || this.failures.has(key)) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+  }
+
+  failureReport(): string {
+    return [...this.failures].map(([message, n]) => `[seed ${SEED}] ${message}${n > 1 ? ` (×${n})` : ''}`).join('\n');
   }
 
   /** Runs one step; a dead server is recorded as a crash and replaced by a new one. */
@@ -447,7 +454,11 @@ class Fuzzer {
   private drainLog(): void {
     const messages = this.client.logMessages.splice(0);
     for (const message of messages) {
-      if (/failed:|Uncaught|Unhandled/.test(message)) this.fail(`server logged an internal error: ${message.slice(0, 600)}`);
+      if (/failed:|Uncaught|Unhandled/.test(message)) {
+        // The message and the first frames are enough to tell the failures apart.
+        const lines = message.split('\n');
+        this.fail(`server logged an internal error: ${[lines[0], ...lines.slice(1, 3).map((l) => l.trim())].join(' ')}`);
+      }
     }
   }
 
@@ -480,6 +491,10 @@ class Fuzzer {
       if (d.severity !== 1 && d.severity !== 2 && d.severity !== 3) this.fail(`diagnostic with severity ${d.severity}`);
       if (typeof d.message !== 'string' || d.message === '') this.fail('diagnostic without a message');
       if (d.source !== 'authentik') this.fail(`diagnostic with source ${d.source}`);
+      // The parser ran out of stack and said so. Whether it still manages to say so depends on how
+      // deep the stack already is: on Node 20 the next regular expression compiled on an exhausted
+      // stack aborts the process (FATAL ERROR: RegExpCompiler Allocation failed).
+      if (STACK_EXHAUSTED.test(String(d.message))) this.fail(`the parser exhausted the stack: ${JSON.stringify(d.message)}`);
     }
     doc.previousDiagnostics = doc.diagnostics;
     doc.diagnostics = record.diagnostics;
@@ -593,7 +608,9 @@ class Fuzzer {
     const norm = (list: Diagnostic[]): string[] => list.map((d) => `${fmtRange(d.range)} ${d.severity} ${String(d.code)} ${d.message}`).sort();
     const mine = norm(doc.diagnostics);
     const fresh = norm(twin.diagnostics);
-    if (JSON.stringify(mine) !== JSON.stringify(fresh)) {
+    // Where a stack overflow is reported depends on the stack depth at the time (reported above).
+    const overflowed = [...mine, ...fresh].some((d) => STACK_EXHAUSTED.test(d));
+    if (!overflowed && JSON.stringify(mine) !== JSON.stringify(fresh)) {
       const onlyMine = mine.filter((d) => !fresh.includes(d)).slice(0, 3);
       const onlyFresh = fresh.filter((d) => !mine.includes(d)).slice(0, 3);
       this.fail(`incremental edits and a fresh open disagree: only after edits ${JSON.stringify(onlyMine)}; only fresh ${JSON.stringify(onlyFresh)}; text ${JSON.stringify(doc.model.text.slice(0, 300))}`);
@@ -919,8 +936,8 @@ describe(`language server robustness (seed ${SEED}; replay with FUZZ_SEED=${SEED
     );
     for (const e of s.errorResponses.slice(0, 10)) t.diagnostic(`error response: ${e}`);
     const { code, killed } = await fuzzer.client.shutdown();
-    assert.deepEqual(fuzzer.crashes, [], `the server died:\n${fuzzer.crashes.join('\n')}`);
-    assert.deepEqual(fuzzer.failures, [], `${fuzzer.failures.length} problems:\n${fuzzer.failures.join('\n')}`);
+    assert.ok(fuzzer.crashes.length === 0, `the server died ${fuzzer.crashes.length} times:\n${fuzzer.crashes.join('\n')}`);
+    assert.ok(fuzzer.failures.size === 0, `${fuzzer.failures.size} problems:\n${fuzzer.failureReport()}`);
     assert.equal(killed, false, 'the server did not exit after shutdown + exit');
     assert.equal(code, 0, 'exit code after shutdown + exit');
   });
