@@ -46,7 +46,7 @@ const catalogIndex = JSON.parse(readFileSync(join(root, 'schemas', 'index.json')
 
 const SEED = process.env['FUZZ_SEED'] !== undefined ? Number(process.env['FUZZ_SEED']) >>> 0 : (Date.now() ^ (process.pid << 8)) >>> 0;
 /** Random operations after the hand-written files; FUZZ_STEPS overrides. */
-const RANDOM_STEPS = Number(process.env['FUZZ_STEPS'] ?? 220);
+const RANDOM_STEPS = Number(process.env['FUZZ_STEPS'] ?? 1500);
 const DIAGNOSTICS_TIMEOUT_MS = 10_000;
 const BIG_TIMEOUT_MS = 30_000;
 const BIG = 1_000_000;
@@ -390,6 +390,8 @@ interface Stats {
   slowestDiagnosticsCase: string;
   slowestRequestMs: number;
   slowestRequestCase: string;
+  /** Steps that took over a second. */
+  slowSteps: string[];
 }
 
 class Fuzzer {
@@ -410,6 +412,7 @@ class Fuzzer {
     slowestDiagnosticsCase: '',
     slowestRequestMs: 0,
     slowestRequestCase: '',
+    slowSteps: [],
   };
   private serial = 0;
   /** What the harness is doing, for failure messages. */
@@ -436,11 +439,14 @@ class Fuzzer {
   async step(description: string, work: () => Promise<void>): Promise<void> {
     this.current = description;
     this.stats.steps++;
+    const startedAt = performance.now();
     try {
       await work();
     } catch (error) {
       if (this.client.alive) this.fail((error as Error).message);
     }
+    const ms = performance.now() - startedAt;
+    if (ms > 1000) this.stats.slowSteps.push(`${description} ${Math.round(ms)} ms`);
     this.drainLog();
     if (!this.client.alive) {
       const tail = this.client.stderr.split('\n').filter((l) => !/^\s*\d+: 0x/.test(l) && l.trim() !== '').slice(-6).join(' | ');
@@ -935,6 +941,7 @@ describe(`language server robustness (seed ${SEED}; replay with FUZZ_SEED=${SEED
         `slowest request ${Math.round(s.slowestRequestMs)} ms (${s.slowestRequestCase}); ${fuzzer.crashes.length} crashes; total ${Math.round(performance.now() - started)} ms`,
     );
     for (const e of s.errorResponses.slice(0, 10)) t.diagnostic(`error response: ${e}`);
+    if (s.slowSteps.length > 0) t.diagnostic(`steps over 1 s: ${s.slowSteps.join('; ')}`);
     const { code, killed } = await fuzzer.client.shutdown();
     assert.ok(fuzzer.crashes.length === 0, `the server died ${fuzzer.crashes.length} times:\n${fuzzer.crashes.join('\n')}`);
     assert.ok(fuzzer.failures.size === 0, `${fuzzer.failures.size} problems:\n${fuzzer.failureReport()}`);

@@ -44,23 +44,35 @@ export interface StageDocument {
 
 /** Keeps alias expansion bounded: a "billion laughs" file must not hang the server. */
 const MAX_EXPANDED_NODES = 100_000;
+/** No stage nests deeper than a few levels; this bound keeps recursion far from the stack's end. */
+const MAX_DEPTH = 200;
+const MAX_SYNTAX_ERRORS = 20;
 
 export function parseStageDocument(text: string, language: SourceLanguage): StageDocument {
-  const yaml = parseDocument(text, {
-    keepSourceTokens: false,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-    version: '1.2',
-  });
-  const syntaxErrors: SyntaxProblem[] = yaml.errors.map((error) => ({
-    span: spanOf(error.pos, text.length),
-    message: error.message.split('\n')[0]!,
-  }));
+  let yaml: Document.Parsed;
+  try {
+    yaml = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  } catch (error) {
+    // The parser recurses per nesting level; pathological input can exhaust the stack.
+    yaml = parseDocument('');
+    const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document cannot be parsed: ${(error as Error).message}` };
+    return { text, language, yaml, value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
+  }
+  const syntaxErrors: SyntaxProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of yaml.errors) {
+    const problem = { span: spanOf(error.pos, text.length), message: error.message.split('\n')[0]! };
+    const key = `${problem.span.start}:${problem.message}`;
+    // Broken input can make the parser repeat itself thousands of times; one of each, a few in all.
+    if (seen.has(key) || seen.size >= MAX_SYNTAX_ERRORS) continue;
+    seen.add(key);
+    syntaxErrors.push(problem);
+  }
   if (language === 'json') syntaxErrors.push(...jsonSyntaxErrors(text, syntaxErrors.length > 0));
   const locations = new Map<string, NodeLocation>();
-  const builder = new ValueBuilder(yaml, text, locations);
-  const value = yaml.contents ? builder.build(yaml.contents as Node, '', undefined) : null;
+  const builder = new ValueBuilder(text, locations);
+  const value = yaml.contents ? builder.build(yaml.contents as Node, '', undefined, 0) : null;
+  syntaxErrors.push(...builder.problems);
   return {
     text,
     language,
@@ -101,26 +113,51 @@ export function escapePointerSegment(segment: string): string {
 }
 
 class ValueBuilder {
+  readonly problems: SyntaxProblem[] = [];
   private expanded = 0;
+  /** Anchors seen so far: YAML defines an anchor before any alias to it, in document order. */
+  private readonly anchors = new Map<string, Node>();
+  /** Anchored nodes being expanded: an alias to one of them is a cycle. */
+  private readonly expanding = new Set<Node>();
 
   constructor(
-    private readonly doc: Document.Parsed,
     private readonly text: string,
     private readonly locations: Map<string, NodeLocation>,
   ) {}
 
-  build(node: Node, pointer: string, key: Span | undefined): unknown {
-    if (++this.expanded > MAX_EXPANDED_NODES) return null;
+  build(node: Node, pointer: string, key: Span | undefined, depth: number): unknown {
     const value = this.spanWithTag(node);
+    if (++this.expanded > MAX_EXPANDED_NODES) return this.fail(value, `The document expands to more than ${MAX_EXPANDED_NODES} values (aliases?); the rest is ignored.`);
+    if (depth > MAX_DEPTH) return this.fail(value, `The document nests deeper than ${MAX_DEPTH} levels; deeper values are ignored.`);
     if (!this.locations.has(pointer)) this.locations.set(pointer, key ? { value, key, node } : { value, node });
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.anchors.get(node.source);
+      if (!target) return null;
+      if (this.expanding.has(target)) return this.fail(value, `The alias *${node.source} refers to a value that contains it.`);
       // Paths inside an alias point at the anchored nodes; the alias itself keeps its own span.
-      return target ? this.build(target as Node, pointer, key) : null;
+      this.expanding.add(target);
+      try {
+        return this.build(target, pointer, key, depth + 1);
+      } finally {
+        this.expanding.delete(target);
+      }
     }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (!anchor) return this.buildNode(node, pointer, value, depth);
+    this.anchors.set(anchor, node);
+    this.expanding.add(node);
+    try {
+      return this.buildNode(node, pointer, value, depth);
+    } finally {
+      this.expanding.delete(node);
+    }
+  }
+
+  private buildNode(node: Node, pointer: string, value: Span, depth: number): unknown {
     let plain: unknown;
     if (isMap(node)) {
-      const object: Record<string, unknown> = {};
+      // No prototype: a `__proto__` key is data like any other.
+      const object = Object.create(null) as Record<string, unknown>;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
@@ -129,7 +166,7 @@ class ValueBuilder {
         const child = pair.value as Node | null;
         const childPointer = `${pointer}/${escapePointerSegment(name)}`;
         if (child) {
-          object[name] = this.build(child, childPointer, keySpan);
+          object[name] = this.build(child, childPointer, keySpan, depth + 1);
           // An empty value (`key:`) has a zero-width node; the key is the useful place to point at.
           const location = this.locations.get(childPointer);
           if (location && location.value.end <= location.value.start) location.value = { start: keySpan.start, end: keySpan.end };
@@ -140,7 +177,7 @@ class ValueBuilder {
       }
       plain = object;
     } else if (isSeq(node)) {
-      plain = node.items.map((item, i) => (item ? this.build(item as Node, `${pointer}/${i}`, undefined) : null));
+      plain = node.items.map((item, i) => (item ? this.build(item as Node, `${pointer}/${i}`, undefined, depth + 1) : null));
     } else if (isScalar(node)) {
       plain = node.value;
     } else {
@@ -150,6 +187,12 @@ class ValueBuilder {
     // `!Env` and friends; the core schema's own tags (`tag:yaml.org,2002:str`) are plain values.
     if (tag && tag.startsWith('!') && !tag.startsWith('!!')) return new TaggedValue(tag, plain);
     return plain;
+  }
+
+  /** Records the first occurrence of each kind of problem; returns the value to use instead. */
+  private fail(span: Span, message: string): null {
+    if (!this.problems.some((p) => p.message === message)) this.problems.push({ span: { start: span.start, end: Math.max(span.end, span.start + 1) }, message });
+    return null;
   }
 
   /** yaml's node range starts after the tag; a squiggle on `!Env X` should cover the tag too. */

@@ -17,12 +17,13 @@ export function documentSymbols(file: StageFile, textDocument: TextDocument, cat
     const model = typeof root['model'] === 'string' ? root['model'] : undefined;
     const entry = model ? catalog.entry(model) : undefined;
     const nameSpan = doc.locations.get('/name')?.value ?? doc.locations.get('/model')?.value ?? rootSpan;
-    const name = typeof root['name'] === 'string' && root['name'].trim() ? root['name'] : root['field_key'] && typeof root['field_key'] === 'string' ? root['field_key'] : '(unnamed)';
+    const name = [root['name'], root['field_key']].find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? '(unnamed)';
     const children: DocumentSymbol[] = [];
     for (const [pointer, location] of doc.locations) {
       if (pointer === '' || pointer.indexOf('/', 1) !== -1 || !location.key) continue;
       children.push({
-        name: pointer.slice(1).replace(/~1/g, '/').replace(/~0/g, '~'),
+        // VS Code rejects symbols with an empty name.
+        name: pointer.slice(1).replace(/~1/g, '/').replace(/~0/g, '~') || '""',
         kind: SymbolKind.Property,
         range: toRange(location.key.start, Math.max(location.value.end, location.key.end)),
         selectionRange: toRange(location.key.start, location.key.end),
