@@ -55,13 +55,17 @@ export function parseStageDocument(text: string, language: SourceLanguage): Stag
   } catch (error) {
     // The parser recurses per nesting level; pathological input can exhaust the stack.
     yaml = parseDocument('');
-    const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document cannot be parsed: ${(error as Error).message}` };
+    const reason = /call stack/i.test((error as Error).message) ? 'it nests too deeply (thousands of levels); no stage does' : (error as Error).message;
+    const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document cannot be parsed: ${reason}.` };
     return { text, language, yaml, value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
   }
   const syntaxErrors: SyntaxProblem[] = [];
   const seen = new Set<string>();
   for (const error of yaml.errors) {
-    const problem = { span: spanOf(error.pos, text.length), message: error.message.split('\n')[0]! };
+    const raw = error.message.split('\n')[0]!;
+    // The parser recurses per nesting level and reports running out of stack as an error of its own.
+    const message = /call stack/i.test(raw) ? 'The document nests too deeply to be parsed (thousands of levels); no stage does.' : raw;
+    const problem = { span: spanOf(error.pos, text.length), message };
     const key = `${problem.span.start}:${problem.message}`;
     // Broken input can make the parser repeat itself thousands of times; one of each, a few in all.
     if (seen.has(key) || seen.size >= MAX_SYNTAX_ERRORS) continue;
