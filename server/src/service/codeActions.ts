@@ -60,7 +60,7 @@ function actionFor(
       if (file.language !== 'yaml') return undefined;
       return { title: `Take ${field ?? 'the secret'} from the environment variable ${fix.variable}`, isPreferred: true, ...edit([{ range: diagnostic.range, newText: `!Env ${fix.variable}` }]) };
     case 'add-required':
-      return addRequired(fix.fields, placed, file, textDocument, catalog, toRange, edit);
+      return addRequired(fix.fields, placed, file, catalog, toRange, edit);
     default:
       return undefined;
   }
@@ -70,7 +70,6 @@ function addRequired(
   fields: string[],
   placed: PlacedDocument,
   file: StageFile,
-  textDocument: TextDocument,
   catalog: SchemaCatalog,
   toRange: (start: number, end: number) => Range,
   edit: (edits: TextEdit[]) => { edit: { changes: Record<string, TextEdit[]> } },
@@ -93,13 +92,11 @@ function addRequired(
     const at = beforeClose.length;
     return { title: `Add missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, ...edit([{ range: toRange(at, at), newText: `${hasFields ? ',' : ''}\n${text}` }]) };
   }
-  // After the document's last line of content, before any trailing comments or `---`.
-  const end = rootSpan.end;
-  const lineEnd = placed.doc.text.indexOf('\n', Math.max(end - 1, 0));
+  // At the end of the document's last line of content, before any trailing comments or `---`.
+  const lineEnd = placed.doc.text.indexOf('\n', Math.max(rootSpan.end - 1, 0));
   const at = lineEnd === -1 ? placed.doc.text.length : lineEnd;
   const text = missing.map((f) => `${f}:${plain(f).startsWith('\n') ? '' : ' '}${plain(f) || '""'}`).join('\n');
-  void textDocument;
-  return { title: `Add missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, ...edit([{ range: toRange(at, at), newText: `${lineEnd === -1 && !placed.doc.text.endsWith('\n') ? '\n' : lineEnd === -1 ? '' : '\n'}${text}${lineEnd === -1 ? '\n' : ''}` }]) };
+  return { title: `Add missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, ...edit([{ range: toRange(at, at), newText: `\n${text}` }]) };
 }
 
 export function renderValue(value: JsonValue, language: 'yaml' | 'json'): string {

@@ -115,8 +115,7 @@ function coerceChoice(schema: JsonSchema, value: unknown): Coerced {
     const match = choices.find((choice) => choice !== null && pythonStr(choice) === key);
     if (match !== undefined) return converted(match, value);
   }
-  const shown = Array.isArray(value) || typeof value === 'object' ? pythonStr(value) : pythonStr(value);
-  return refuse('enum', `"${shown}" is not a valid choice. Valid: ${choices.filter((c) => c !== null).map((c) => JSON.stringify(c)).join(', ')}.`);
+  return refuse('enum', `"${pythonStr(value)}" is not a valid choice. Valid: ${choices.filter((c) => c !== null).map((c) => JSON.stringify(c)).join(', ')}.`);
 }
 
 function coerceString(schema: JsonSchema, value: unknown): Coerced {

@@ -9,7 +9,7 @@ import type { JsonSchema, ModelIndexEntry } from '../schema/types';
 import { escapePointerSegment, type Span, type StageDocument } from '../document/stageDocument';
 import { TaggedValue } from '../document/tags';
 import { closestMatch } from '../util/closest';
-import { coerce, typesOf } from './drf';
+import { coerce, describeType, typesOf } from './drf';
 import { checkDuration } from './duration';
 import type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './diagnostics';
 import { pythonTypeName } from './python';
@@ -304,7 +304,7 @@ function messageFor(error: ErrorObject, property: JsonSchema | undefined): strin
     case 'enum':
       return `not a valid choice. Valid: ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'type':
-      return `expected ${String(params['type'])}${property?.description ? '' : ''}.`;
+      return `expected ${property ? describeType(property) : String(params['type'])}.`;
     case 'required':
       return `${String(params['missingProperty'])}: This field is required.`;
     default:
