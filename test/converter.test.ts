@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { convertOpenApi, OpenApiConversionError, parseOpenApiText, titleFromTypeName } from '../server/src/schema/convert';
-import type { OpenApiDocument } from '../server/src/schema/openapi';
 import type { ConvertedCatalog, JsonSchema } from '../server/src/schema/types';
 import { olderOpenApi, pinnedOpenApi } from './support/paths';
+import { sampleStageDocument } from './support/syntheticOpenApi';
 
 /** The 26 stage types of authentik 2026.8 plus prompt fields. */
 const STAGE_MODELS_2026_8 = [
@@ -160,40 +160,28 @@ describe('converter on an older document (authentik 2025.8.6)', () => {
 });
 
 describe('converter constructs on a synthetic document', () => {
-  const doc: OpenApiDocument = {
-    openapi: '3.0.3',
-    info: { version: '9.9.9' },
-    paths: {
-      '/stages/sample/': {
-        get: { responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/PaginatedSampleStageList' } } } } } },
-        post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/SampleStageRequest' } } } } },
-      },
-      '/stages/all/': { get: { responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/PaginatedStageList' } } } } } } },
-    },
-    components: {
-      schemas: {
-        ModelEnum: { enum: ['authentik_core.user', 'authentik_stages_sample.samplestage'] },
-        ModeEnum: { enum: ['a', 'b'], type: 'string', description: '* `a` - Alpha\n* `b` - Beta' },
-        BlankEnum: { enum: [''] },
-        NullEnum: { enum: [null] },
-        Node: { type: 'object', properties: { child: { $ref: '#/components/schemas/Node' } } },
-        SampleStage: { type: 'object', properties: { name: { type: 'string' }, computed: { type: 'string', readOnly: true } } },
-        SampleStageRequest: {
-          type: 'object',
-          required: ['name'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 10, pattern: '^[a-z]+$' },
-            ratio: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 1 },
-            mode: { oneOf: [{ $ref: '#/components/schemas/ModeEnum' }, { $ref: '#/components/schemas/BlankEnum' }, { $ref: '#/components/schemas/NullEnum' }], nullable: true },
-            tree: { $ref: '#/components/schemas/Node' },
-            extra: { type: 'object', additionalProperties: {} },
-            wait: { type: 'string', description: 'Wait (Format: hours=1;minutes=2).' },
-            tags: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, uniqueItems: true },
-          },
-        },
+  const doc = sampleStageDocument(
+    {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 10, pattern: '^[a-z]+$' },
+        ratio: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 1 },
+        mode: { oneOf: [{ $ref: '#/components/schemas/ModeEnum' }, { $ref: '#/components/schemas/BlankEnum' }, { $ref: '#/components/schemas/NullEnum' }], nullable: true },
+        tree: { $ref: '#/components/schemas/Node' },
+        extra: { type: 'object', additionalProperties: {} },
+        wait: { type: 'string', description: 'Wait (Format: hours=1;minutes=2).' },
+        tags: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, uniqueItems: true },
       },
     },
-  };
+    {
+      ModeEnum: { enum: ['a', 'b'], type: 'string', description: '* `a` - Alpha\n* `b` - Beta' },
+      BlankEnum: { enum: [''] },
+      NullEnum: { enum: [null] },
+      Node: { type: 'object', properties: { child: { $ref: '#/components/schemas/Node' } } },
+      SampleStage: { type: 'object', properties: { name: { type: 'string' }, computed: { type: 'string', readOnly: true } } },
+    },
+  );
 
   it('converts patterns, exclusive bounds, blank/null choice unions, cycles, free-form objects', () => {
     const catalog = convertOpenApi(doc, { source: 'synthetic' });

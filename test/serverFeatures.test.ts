@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { applyContentChanges, positionOf, type LspClient } from './support/lspClient';
 import { diagnose, only, startStageServer, textDiagnostics } from './support/stageServer';
+import { sampleStageDocument } from './support/syntheticOpenApi';
 
 const EMAIL = 'model: authentik_stages_email.emailstage\nname: recovery-email\n';
 
@@ -196,22 +197,9 @@ describe('language features over LSP', () => {
   });
 
   it('accepts another OpenAPI document at run time and goes back to the bundled one', async () => {
-    const openapi = JSON.stringify({
-      openapi: '3.0.3',
-      info: { version: '9.9.9' },
-      paths: {
-        '/stages/sample/': {
-          get: { responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/PaginatedSampleStageList' } } } } } },
-          post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/SampleStageRequest' } } } } },
-        },
-      },
-      components: {
-        schemas: {
-          ModelEnum: { enum: ['authentik_stages_sample.samplestage'] },
-          SampleStageRequest: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, pattern: '^[a-z]+$' }, home: { type: 'string', format: 'uri' } } },
-        },
-      },
-    });
+    const openapi = JSON.stringify(
+      sampleStageDocument({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, pattern: '^[a-z]+$' }, home: { type: 'string', format: 'uri' } } }),
+    );
     const text = 'model: authentik_stages_sample.samplestage\nname: Not-Lower\nhome: gopher://x\n';
     const { uri } = await diagnose(client, text);
     assert.equal(only(textDiagnostics(client.lastDiagnostics(uri)!.diagnostics), 'model-unknown').severity, 1);
