@@ -16,32 +16,19 @@
 // file, each entry as its own YAML file, and each entry as a `.stage.json` file.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isMap, isSeq, parseAllDocuments, stringify, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, fileUri } from './support/lspClient';
+import { corpusDir, repoRoot as root, serverModule as serverBundle } from './support/paths';
+import { SERVER_NODE_FLAGS } from '../server/src/runtime';
 
-// The built test is dist/test/corpus.test.js: the repository root is two levels up.
-const root = resolve(__dirname, '..', '..');
-const serverBundle = join(root, 'dist', 'server.js');
 const catalogIndex = JSON.parse(readFileSync(join(root, 'schemas', 'index.json'), 'utf8')) as {
   authentikVersion: string;
   models: Record<string, unknown>;
 };
 
-/** CI checks the repository out with `shared/` beside it; this machine also has it at /work/shared. */
-function corpusDirectory(): string {
-  const candidates = [join(root, '..', 'shared', 'corpus', 'authentik-blueprints'), '/work/shared/corpus/authentik-blueprints'];
-  const found = candidates.find((dir) => existsSync(join(dir, 'stages.index.json')));
-  if (!found) {
-    throw new Error(
-      `The blueprint corpus is missing: looked for stages.index.json in ${candidates.join(' and ')}. ` +
-        'Check out the shared folder beside the repository (shared/corpus/authentik-blueprints).',
-    );
-  }
-  return found;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Errors the real server gives too. `entry` is the entry's `name` identifier (or `pk`).
@@ -233,7 +220,7 @@ describe('the blueprint corpus, as stage files, in the built language server', (
   const skipped = { unknownModel: 0, tagged: 0, absent: 0 };
 
   before(async () => {
-    corpus = corpusDirectory();
+    corpus = corpusDir();
     assert.ok(existsSync(serverBundle), `${serverBundle} is missing: run \`node scripts/build.mjs\` first`);
     all = readBlueprintEntries(corpus).entries;
     for (const entry of all) {
@@ -243,7 +230,7 @@ describe('the blueprint corpus, as stage files, in the built language server', (
       else checked.push(entry);
     }
 
-    client = await LspClient.start({ command: process.execPath, args: [serverBundle, '--stdio'], cwd: root, name: 'authentik-stages server' });
+    client = await LspClient.start({ command: process.execPath, args: [...SERVER_NODE_FLAGS, serverBundle, '--stdio'], cwd: root, name: 'authentik-stages server' });
     await client.initialize();
 
     const base = join(root, '.corpus-test');

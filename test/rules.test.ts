@@ -6,6 +6,7 @@ import { checkDuration, describeSeconds } from '../server/src/validation/duratio
 import { isValidEmail, isValidUrl } from '../server/src/validation/formats';
 import { canonicalUuid, parsePythonFloat, parsePythonInt, pythonStr } from '../server/src/validation/python';
 import { splitYamlDocuments } from '../server/src/document/split';
+import { nestingDepth } from '../server/src/document/nesting';
 import { closestMatch } from '../server/src/util/closest';
 import { globToRegExp } from '../server/src/cli/glob';
 
@@ -123,5 +124,16 @@ describe('helpers', () => {
     assert.ok(globToRegExp('**/*.stage.{yaml,yml}').test('a/b/x.stage.yml'));
     assert.ok(globToRegExp('**/*.stage.yaml').test('x.stage.yaml'));
     assert.ok(!globToRegExp('*.stage.yaml').test('a/x.stage.yaml'));
+  });
+});
+
+describe('nesting estimate (before parsing)', () => {
+  it('counts flow, block and dash levels, ignoring quoted brackets and comments', () => {
+    assert.equal(nestingDepth('a: 1\nb: 2\n', 100), 1);
+    assert.equal(nestingDepth('a:\n  b:\n    c: [1, {d: 2}]\n', 100), 5);
+    assert.equal(nestingDepth('a: "[[[[[["\nb: x # {{{{{{\n', 100), 1);
+    assert.equal(nestingDepth('- - - x\n', 100), 4);
+    assert.ok(nestingDepth('['.repeat(1000), 300) > 300);
+    assert.ok(nestingDepth(Array.from({ length: 400 }, (_, i) => `${' '.repeat(i)}k:`).join('\n'), 300) > 300);
   });
 });

@@ -10,10 +10,15 @@ export const pinnedOpenApi = join(repoRoot, 'node_modules', '@goauthentik', 'api
 /** authentik 2025.8.6, whose request bodies still carry `flow_set`. */
 export const olderOpenApi = join(repoRoot, 'node_modules', 'goauthentik-api-2025.8', 'schema.yml');
 
-/** `shared/` sits beside the repo on CI and developer machines alike. */
-export function sharedDir(): string {
-  const beside = join(repoRoot, '..', 'shared');
-  if (existsSync(beside)) return beside;
-  if (existsSync('/work/shared')) return '/work/shared';
-  throw new Error(`shared/ not found beside the repository (${beside})`);
+/** The authentik blueprint corpus: `shared/` sits beside the repository on CI and developer machines. */
+export function corpusDir(): string {
+  const candidates = [join(repoRoot, '..', 'shared', 'corpus', 'authentik-blueprints'), '/work/shared/corpus/authentik-blueprints'];
+  const found = candidates.find((dir) => existsSync(join(dir, 'stages.index.json')));
+  if (!found) {
+    throw new Error(
+      `The blueprint corpus is missing: looked for stages.index.json in ${candidates.join(' and ')}. ` +
+        'Check out the shared folder beside the repository (shared/corpus/authentik-blueprints).',
+    );
+  }
+  return found;
 }

@@ -6,6 +6,7 @@
  * text above it moves (see `documentCache.ts`).
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { nestingDepth } from './nesting';
 import { TaggedValue } from './tags';
 
 export type SourceLanguage = 'yaml' | 'json';
@@ -47,8 +48,14 @@ const MAX_EXPANDED_NODES = 100_000;
 /** No stage nests deeper than a few levels; this bound keeps recursion far from the stack's end. */
 const MAX_DEPTH = 200;
 const MAX_SYNTAX_ERRORS = 20;
+/** Below the depth at which the parser itself gives out (about a thousand levels). */
+const MAX_PARSE_DEPTH = 300;
 
 export function parseStageDocument(text: string, language: SourceLanguage): StageDocument {
+  if (nestingDepth(text, MAX_PARSE_DEPTH) > MAX_PARSE_DEPTH) {
+    const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document nests deeper than ${MAX_PARSE_DEPTH} levels; no stage does, so it is not parsed.` };
+    return { text, language, yaml: parseDocument(''), value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
+  }
   let yaml: Document.Parsed;
   try {
     yaml = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
