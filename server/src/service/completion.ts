@@ -60,7 +60,7 @@ export function complete(file: StageFile, textDocument: TextDocument, position: 
 }
 
 function yamlContext(text: string, lineStart: number, linePrefix: string, position: Position): Context | undefined {
-  const word = (typed: string): Range => ({ start: { line: position.line, character: position.character - typed.length }, end: position });
+  const word = (typed: string): Range => ({ start: { line: position.line, character: Math.max(0, position.character - typed.length) }, end: position });
   const key = /^([A-Za-z_][\w-]*|)$/.exec(linePrefix);
   if (key) return { kind: 'key', range: word(key[1]!), typed: key[1]!, quoted: false };
   const value = /^([A-Za-z_][\w-]*):[ \t]+([^#]*)$/.exec(linePrefix);
@@ -92,13 +92,13 @@ function parentKey(text: string, lineStart: number): string | undefined {
 
 function jsonContext(text: string, offset: number, position: Position): Context | undefined {
   const before = text.slice(Math.max(0, offset - 2000), offset);
-  const word = (typed: string): Range => ({ start: { line: position.line, character: position.character - typed.length }, end: position });
-  const value = /"((?:[^"\\]|\\.)+)"\s*:\s*("?[^",{}[\]\n]*)$/.exec(before);
+  const word = (typed: string): Range => ({ start: { line: position.line, character: Math.max(0, position.character - typed.length) }, end: position });
+  const value = /"((?:[^"\\\r\n]|\\.)+)"\s*:\s*("?[^",{}[\]\r\n]*)$/.exec(before);
   if (value) {
     const typed = value[2]!;
     return { kind: 'value', field: value[1]!, range: word(typed), typed: typed.replace(/^"/, ''), quoted: typed.startsWith('"') };
   }
-  const item = /"((?:[^"\\]|\\.)+)"\s*:\s*\[[^\]]*?("?[^",[\]\n]*)$/.exec(before);
+  const item = /"((?:[^"\\\r\n]|\\.)+)"\s*:\s*\[[^\]]*?("?[^",[\]\r\n]*)$/.exec(before);
   if (item && !item[0].includes(']')) {
     const typed = item[2]!.trimStart();
     return { kind: 'item', field: item[1]!, range: word(typed), typed: typed.replace(/^"/, ''), quoted: typed.startsWith('"') };
