@@ -8,6 +8,8 @@
 export function nestingDepth(text: string, limit: number): number {
   let max = 0;
   let flow = 0;
+  // The same count blind to quotes: a stray quote must not hide real nesting from the estimate.
+  let flowRaw = 0;
   const indents: number[] = [];
   let i = 0;
   while (i < text.length) {
@@ -32,6 +34,8 @@ export function nestingDepth(text: string, limit: number): number {
       let quote = 0;
       for (let c = column; c < lineEnd; c++) {
         const code = text.charCodeAt(c);
+        if (code === 91 || code === 123) flowRaw++;
+        else if (code === 93 || code === 125) flowRaw = Math.max(0, flowRaw - 1);
         if (quote) {
           if (code === quote) quote = 0;
           continue;
@@ -40,9 +44,11 @@ export function nestingDepth(text: string, limit: number): number {
         else if (code === 91 || code === 123) flow++;
         else if (code === 93 || code === 125) flow = Math.max(0, flow - 1);
         else if (code === 35 && text.charCodeAt(c - 1) === 32) break;
-        if (indents.length + dashes + flow > max) max = indents.length + dashes + flow;
+        const depth = indents.length + dashes + Math.max(flow, flowRaw);
+        if (depth > max) max = depth;
       }
-      if (indents.length + dashes + flow > max) max = indents.length + dashes + flow;
+      const depth = indents.length + dashes + Math.max(flow, flowRaw);
+      if (depth > max) max = depth;
       if (max > limit) return max;
     }
     i = lineEnd + 1;
