@@ -8,7 +8,7 @@ import { canonicalUuid, parsePythonFloat, parsePythonInt, pythonStr } from '../s
 import { splitYamlDocuments } from '../server/src/document/split';
 import { nestingDepth } from '../server/src/document/nesting';
 import { closestMatch } from '../server/src/util/closest';
-import { globToRegExp } from '../server/src/cli/glob';
+import { globToRegExp } from '../client/src/cli/glob';
 
 describe('python', () => {
   it('int() and float() accept what Python accepts', () => {

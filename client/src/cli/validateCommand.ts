@@ -2,9 +2,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SchemaCatalog } from '../schema/catalog';
-import { StageFileAnalyzer } from '../service/stageFile';
-import type { Severity } from '../validation/diagnostics';
+import type { SchemaCatalog } from '../../../server/src/schema/catalog';
+import { StageFileAnalyzer } from '../../../server/src/service/stageFile';
+import type { Severity } from '../../../server/src/validation/diagnostics';
 import { expandGlob, hasGlob } from './glob';
 
 export interface CliDiagnostic {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaCatalog } from '../schema/catalog';
+import { SchemaCatalog } from '../../../server/src/schema/catalog';
 import { formatText, resolveFiles, UsageError, validateFiles } from './validateCommand';
 
 const USAGE = `Usage: authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>]
