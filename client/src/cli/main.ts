@@ -1,80 +1,124 @@
-/** The `authentik-stages` command line. */
+/** The `authentik-stages` command line: validate offline; pull, push, diff and list against a server. */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SchemaCatalog } from '../../../server/src/schema/catalog';
-import { formatText, resolveFiles, UsageError, validateFiles } from './validateCommand';
+import { AuthentikError } from '../api/errors';
+import { connect } from './connection';
+import { CliExit, EXIT_FINDINGS, EXIT_USAGE, formatFindings, usageError } from './output';
+import { runDiff, runList, runPull, runPush } from './syncCommands';
+import { resolveFiles, validateFiles } from './validateCommand';
 
-const USAGE = `Usage: authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>]
+const USAGE = `Usage:
+  authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>]
+  authentik-stages pull <pk…> | --model <model> | --all  [--out <dir>] [--format yaml|json]
+  authentik-stages push <files or globs…> [--force]
+  authentik-stages diff <files or globs…>
+  authentik-stages list [--model <model>] [--search <text>]
 
-Checks authentik stage files (*.stage.yaml, *.stage.yml, *.stage.json) the way the language
-server does. Prints path:line:col: severity: message [field] per problem.
+validate checks stage files (*.stage.yaml, *.stage.yml, *.stage.json) the way the language server
+does, offline. The other commands talk to authentik: AUTHENTIK_URL (or --url) names the server,
+AUTHENTIK_TOKEN (or --token-stdin, reading it from standard input) holds the API token; a token is
+never taken as a flag. Problems print as path:line:col: severity: message [field].
 
 Options:
-  --format text|json   json prints one array of {file, line, column, endLine, endColumn,
-                       severity, message, field}
+  --format text|json   validate: json prints one array of {file, line, column, endLine,
+                       endColumn, severity, message, field}; pull: yaml (default) or json files
   --schema <file>      validate against another authentik version's OpenAPI document
-                       (e.g. a server's /api/v3/schema/) instead of the bundled ${'schemas/'}
+  --out <dir>          pull: the folder for stage files (default: .)
+  --force              push: overwrite fields changed on the server too (reported)
+  --url <url>          the authentik server, instead of AUTHENTIK_URL
+  --token-stdin        read the API token from standard input
   -h, --help           show this help
 
-Exit status: 0 no errors, 1 errors found, 2 bad usage.`;
+Exit status: 0 success; 1 validation, server or conflict errors (diff: files differ);
+2 bad usage or no connection.`;
 
-function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { format: { type: 'string', default: 'text' }, schema: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    process.stderr.write(`authentik-stages: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+const bundledSchemas = join(__dirname, '..', 'schemas');
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      schema: { type: 'string' },
+      out: { type: 'string', default: '.' },
+      model: { type: 'string' },
+      search: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      'token-stdin': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const [command, ...args] = positionals;
-  if (command !== 'validate') {
-    process.stderr.write(`authentik-stages: ${command ? `unknown command "${command}"` : 'missing command'}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.format !== 'text' && values.format !== 'json') {
-    process.stderr.write(`authentik-stages: --format must be text or json, not "${values.format}"\n`);
-    return 2;
-  }
-  if (args.length === 0) {
-    process.stderr.write(`authentik-stages: validate needs at least one file or glob\n\n${USAGE}\n`);
-    return 2;
-  }
   const cwd = process.cwd();
-  let catalog: SchemaCatalog;
+  if (command === 'validate') return runValidate(args, values.format ?? 'text', values.schema, cwd);
+  if (!command || !['pull', 'push', 'diff', 'list'].includes(command)) throw usageError(command ? `unknown command "${command}"` : 'missing command');
+  if ((command === 'push' || command === 'diff') && args.length === 0) throw usageError(`${command} needs at least one file or glob`);
+  if (command === 'list' && args.length) throw usageError('list takes no files');
+  const format = values.format ?? 'yaml';
+  if (command === 'pull' && format !== 'yaml' && format !== 'json') throw usageError(`--format must be yaml or json for pull, not "${format}"`);
+  const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
   try {
-    catalog = values.schema
-      ? SchemaCatalog.fromOpenApiText(readFileSync(resolve(cwd, values.schema), 'utf8'), values.schema)
-      : SchemaCatalog.fromDirectory(join(__dirname, '..', 'schemas'));
-  } catch (error) {
-    process.stderr.write(`authentik-stages: cannot load the schema${values.schema ? ` ${values.schema}` : ''}: ${(error as Error).message}\n`);
-    return 2;
+    switch (command) {
+      case 'pull':
+        return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json' }, cwd);
+      case 'push':
+        return await runPush(connection, args, values.force, cwd, process.env);
+      case 'diff':
+        return await runDiff(connection, args, cwd, process.env);
+      default:
+        return await runList(connection, values.model, values.search);
+    }
+  } finally {
+    connection.client.close();
   }
-  let files: string[];
-  try {
-    files = resolveFiles(args, cwd);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`authentik-stages: ${error.message}\n`);
-    return 2;
-  }
-  const diagnostics = validateFiles(files, cwd, catalog);
-  if (values.format === 'json') process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
-  else if (diagnostics.length) process.stdout.write(`${formatText(diagnostics)}\n`);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (values.format === 'text') {
-    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked against authentik ${catalog.version}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}\n`);
-  }
-  return errors > 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+function runValidate(args: string[], format: string, schema: string | undefined, cwd: string): number {
+  if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, not "${format}"`);
+  if (args.length === 0) throw usageError('validate needs at least one file or glob');
+  let catalog: SchemaCatalog;
+  try {
+    catalog = schema ? SchemaCatalog.fromOpenApiText(readFileSync(resolve(cwd, schema), 'utf8'), schema) : SchemaCatalog.fromDirectory(bundledSchemas);
+  } catch (error) {
+    throw usageError(`cannot load the schema${schema ? ` ${schema}` : ''}: ${(error as Error).message}`);
+  }
+  const files = resolveFiles(args, cwd);
+  const diagnostics = validateFiles(files, cwd, catalog);
+  if (format === 'json') process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
+  else if (diagnostics.length) process.stdout.write(`${formatFindings(diagnostics)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (format === 'text') {
+    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked against authentik ${catalog.version}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}\n`);
+  }
+  return errors > 0 ? EXIT_FINDINGS : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    if (error instanceof CliExit) {
+      process.stderr.write(`authentik-stages: ${error.message}${error.status === EXIT_USAGE && /usage|command|needs|takes|must/.test(error.message) ? `\n\n${USAGE}` : ''}\n`);
+      process.exitCode = error.status;
+    } else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`authentik-stages: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = EXIT_USAGE;
+    } else if (error instanceof AuthentikError) {
+      process.stderr.write(`authentik-stages: ${error.message}\n`);
+      process.exitCode = EXIT_FINDINGS;
+    } else {
+      process.stderr.write(`authentik-stages: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT_FINDINGS;
+    }
+  },
+);

@@ -6,21 +6,9 @@ import type { SchemaCatalog } from '../../../server/src/schema/catalog';
 import { StageFileAnalyzer } from '../../../server/src/service/stageFile';
 import type { Severity } from '../../../server/src/validation/diagnostics';
 import { expandGlob, hasGlob } from './glob';
+import { usageError, type Finding } from './output';
 
-export interface CliDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  field: string | null;
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export type CliDiagnostic = Finding;
 
 const SEVERITY_NAME: Record<Severity, CliDiagnostic['severity']> = { error: 'error', warning: 'warning', information: 'info' };
 
@@ -30,9 +18,9 @@ export function resolveFiles(args: string[], cwd: string): string[] {
     if (existsSync(resolve(cwd, arg)) && statSync(resolve(cwd, arg)).isFile()) files.push(arg);
     else if (hasGlob(arg)) {
       const matches = expandGlob(arg, cwd);
-      if (matches.length === 0) throw new UsageError(`no files match ${arg}`);
+      if (matches.length === 0) throw usageError(`no files match ${arg}`);
       files.push(...matches);
-    } else throw new UsageError(`no such file: ${arg}`);
+    } else throw usageError(`no such file: ${arg}`);
   }
   return [...new Set(files)];
 }
@@ -64,6 +52,3 @@ export function validateFiles(files: string[], cwd: string, catalog: SchemaCatal
   return out;
 }
 
-export function formatText(diagnostics: CliDiagnostic[]): string {
-  return diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.field ? ` [${d.field}]` : ''}`).join('\n');
-}

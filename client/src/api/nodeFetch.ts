@@ -1,0 +1,96 @@
+/**
+ * A `FetchLike` over `node:https` / `node:http`, for servers whose certificate Node's global
+ * `fetch` cannot be told to trust: Node 20's `fetch` takes a custom CA only through an undici
+ * `Agent`, and undici is not a dependency of this project. This one trusts Node's bundled root
+ * CAs plus the given PEM certificates (a self-signed server certificate or a private CA).
+ *
+ * It does what the transport needs and no more: string body, plain-object headers, `signal`;
+ * redirects are returned as they are (the transport reports them), the body is read whole.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { FetchLike } from './http';
+
+/** Splits a PEM bundle into its certificates (a file may hold several). */
+export function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+export interface NodeFetchOptions {
+  /** PEM: one or more certificates trusted in addition to Node's root CAs. */
+  caCertificates?: string;
+  /** Sockets kept per host (default 16). */
+  maxSockets?: number;
+}
+
+export interface NodeFetch {
+  fetch: FetchLike;
+  /** Closes the kept-alive sockets. */
+  close(): void;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
+  const extra = options.caCertificates === undefined ? [] : splitPem(options.caCertificates);
+  if (options.caCertificates !== undefined && extra.length === 0) {
+    throw new TypeError('caCertificates holds no PEM certificate ("-----BEGIN CERTIFICATE----- …"): give the CA certificate of the authentik server.');
+  }
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16, ca: [...rootCertificates, ...extra] });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+
+  const fetch: FetchLike = (url, init) =>
+    new Promise<Response>((resolve, reject) => {
+      const signal = init.signal ?? undefined;
+      if (signal?.aborted) return reject(abortReason(signal));
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const headers: Record<string, string> = {};
+      if (init.headers) new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+      const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
+      if (body) headers['content-length'] = String(body.length);
+      const request = (secure ? https : http).request(target, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('aborted', () => reject(Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' })));
+        response.on('end', () => {
+          if (!response.complete) return reject(Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' }));
+          signal?.removeEventListener('abort', onAbort);
+          const status = response.statusCode ?? 0;
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined) continue;
+            for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+          }
+          const empty = status === 204 || status === 304 || init.method === 'HEAD';
+          try {
+            resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      const onAbort = (): void => {
+        request.destroy();
+        reject(abortReason(signal!));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      request.on('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      });
+      request.end(body);
+    });
+
+  return {
+    fetch,
+    close() {
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    },
+  };
+}

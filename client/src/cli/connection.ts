@@ -1,0 +1,94 @@
+/**
+ * Connecting the command line to authentik: URL and token from the environment (the token never
+ * from a flag, so it stays out of shell history and process lists), the schema of the server's
+ * own version, the workspace's sync state.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { SchemaCatalog } from '../../../server/src/schema/catalog';
+import { convertOpenApi, parseOpenApiText } from '../../../server/src/schema/convert';
+import type { ConvertedCatalog } from '../../../server/src/schema/types';
+import { AuthentikClient } from '../api/authentikClient';
+import { AuthentikError } from '../api/errors';
+import { BaseStore, SYNC_DIR } from '../sync/baseStore';
+import { CliExit, EXIT_USAGE, progress } from './output';
+
+export interface ConnectOptions {
+  url: string | undefined;
+  /** Read the token from standard input instead of AUTHENTIK_TOKEN. */
+  tokenFromStdin: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  bundledSchemas: string;
+}
+
+export interface Connection {
+  url: string;
+  client: AuthentikClient;
+  catalog: SchemaCatalog;
+  bases: BaseStore;
+  workspaceRoot: string;
+}
+
+/** The nearest folder up from `cwd` holding `.authentik/` or `.git`, else `cwd`. */
+export function findWorkspaceRoot(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, SYNC_DIR)) || existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const url = (options.url ?? options.env['AUTHENTIK_URL'] ?? '').trim();
+  if (!url) throw new CliExit('no server: set AUTHENTIK_URL (e.g. https://auth.example.com) or pass --url', EXIT_USAGE);
+  try {
+    new URL(url);
+  } catch {
+    throw new CliExit(`not a URL: ${url}`, EXIT_USAGE);
+  }
+  const token = (options.tokenFromStdin ? readStdin() : (options.env['AUTHENTIK_TOKEN'] ?? '')).trim();
+  if (!token) throw new CliExit(`no API token: set AUTHENTIK_TOKEN${options.tokenFromStdin ? '' : ' or pipe it in with --token-stdin'}`, EXIT_USAGE);
+  const client = new AuthentikClient({ baseUrl: url, token });
+  const workspaceRoot = findWorkspaceRoot(options.cwd);
+  let version: string;
+  try {
+    version = (await client.version()).version_current;
+  } catch (error) {
+    throw new CliExit(`cannot reach authentik at ${url}: ${(error as Error).message}`, EXIT_USAGE);
+  }
+  const catalog = await catalogFor(client, version, options.bundledSchemas, workspaceRoot);
+  return { url, client, catalog, bases: new BaseStore(workspaceRoot, url), workspaceRoot };
+}
+
+/** The bundled schemas when the server runs their version; else the server's own, converted once and cached. */
+async function catalogFor(client: AuthentikClient, version: string, bundledSchemas: string, workspaceRoot: string): Promise<SchemaCatalog> {
+  const bundled = SchemaCatalog.fromDirectory(bundledSchemas);
+  if (bundled.version === version) return bundled;
+  const cache = join(workspaceRoot, SYNC_DIR, 'cache', `schema-${version.replace(/[^\w.-]/g, '_')}.json`);
+  if (existsSync(cache)) {
+    try {
+      return SchemaCatalog.fromConverted(JSON.parse(readFileSync(cache, 'utf8')) as ConvertedCatalog);
+    } catch {
+      // A damaged cache is fetched again.
+    }
+  }
+  progress(`authentik ${version} differs from the bundled ${bundled.version}: fetching its schema`);
+  try {
+    const converted = convertOpenApi(parseOpenApiText(await client.schema({ format: 'json' })), { source: `${client.baseUrl}/api/v3/schema/` });
+    mkdirSync(dirname(cache), { recursive: true });
+    writeFileSync(cache, JSON.stringify(converted));
+    return SchemaCatalog.fromConverted(converted);
+  } catch (error) {
+    if (!(error instanceof AuthentikError)) throw error;
+    progress(`could not read the server's schema (${error.message}); using the bundled authentik ${bundled.version} schema`);
+    return bundled;
+  }
+}

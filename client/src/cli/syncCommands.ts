@@ -1,0 +1,112 @@
+/** `pull`, `push`, `diff` and `list`: the sync engine, from the command line. */
+import { resolve } from 'node:path';
+import type { ModelIndexEntry } from '../../../server/src/schema/types';
+import { AuthentikNotFoundError } from '../api/errors';
+import type { StageObject } from '../api/types';
+import { diffStage, formatDiff, type StageDiff } from '../sync/diff';
+import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
+import { localStages } from '../sync/localStage';
+import { writePulledStages } from '../sync/pull';
+import { pushFile } from '../sync/push';
+import { parseStageFile } from '../sync/stageFileIO';
+import { readFileSync } from 'node:fs';
+import type { Connection } from './connection';
+import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, formatFindings, progress, type Finding } from './output';
+import { resolveFiles } from './validateCommand';
+
+function entryFor(connection: Connection, model: string): ModelIndexEntry {
+  const entry = connection.catalog.entry(model);
+  if (!entry) {
+    throw new CliExit(`unknown model ${model} for authentik ${connection.catalog.version}; models: ${connection.catalog.models.map((m) => m.model).join(', ')}`, EXIT_USAGE);
+  }
+  return entry;
+}
+
+export interface PullArgs {
+  pks: string[];
+  model: string | undefined;
+  all: boolean;
+  outDir: string;
+  format: 'yaml' | 'json';
+}
+
+export async function runPull(connection: Connection, args: PullArgs, cwd: string): Promise<number> {
+  const selections = Number(args.pks.length > 0) + Number(Boolean(args.model)) + Number(args.all);
+  if (selections !== 1) throw new CliExit('pull needs exactly one of: pk…, --model <model>, --all', EXIT_USAGE);
+  let fetched: FetchedStage[];
+  if (args.all) {
+    progress(`pull: listing every stage type on ${connection.url}`);
+    fetched = await fetchAll(connection.client, connection.catalog, (entry, count) => {
+      if (count) progress(`pull: ${entry.title}: ${count}`);
+    });
+  } else if (args.model) {
+    fetched = await fetchByModel(connection.client, entryFor(connection, args.model));
+  } else {
+    fetched = [];
+    for (const pk of args.pks) fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+  }
+  const results = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  for (const r of results) process.stdout.write(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}\n`);
+  progress(`pull: ${results.length} stage${results.length === 1 ? '' : 's'} (${results.filter((r) => r.action === 'created').length} new files, ${results.filter((r) => r.action === 'updated').length} updated)`);
+  return EXIT_OK;
+}
+
+export async function runPush(connection: Connection, patterns: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const files = resolveFiles(patterns, cwd);
+  const findings: Finding[] = [];
+  let failed = false;
+  for (const [i, file] of files.entries()) {
+    progress(`push: ${file} (${i + 1}/${files.length})`);
+    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, bases: connection.bases, env, force });
+    findings.push(...result.problems.map((p) => ({ ...p, file })));
+    if (result.blocked) progress(`push: ${file}: not sent: fix the errors first`);
+    for (const outcome of result.outcomes) {
+      const extra = [
+        outcome.merged.length ? `took the server's ${outcome.merged.join(', ')}` : '',
+        outcome.overwritten.length ? `overwrote the server's ${outcome.overwritten.join(', ')} (--force)` : '',
+      ].filter(Boolean);
+      process.stdout.write(`${outcome.status.padEnd(16)} ${file}  ${outcome.pk ?? '-'} ${outcome.model} ${outcome.stage}${extra.length ? ` (${extra.join('; ')})` : ''}\n`);
+      if (!['created', 'updated', 'unchanged'].includes(outcome.status)) failed = true;
+    }
+    if (result.blocked || result.problems.some((p) => p.severity === 'error')) failed = true;
+  }
+  if (findings.length) process.stderr.write(`${formatFindings(findings)}\n`);
+  return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+export async function runDiff(connection: Connection, patterns: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const files = resolveFiles(patterns, cwd);
+  let differs = false;
+  for (const file of files) {
+    const parsed = parseStageFile(resolve(cwd, file), readFileSync(resolve(cwd, file), 'utf8'));
+    const { stages, problems } = localStages(parsed, connection.catalog);
+    if (problems.length) process.stderr.write(`${formatFindings(problems.map((p) => ({ ...p, file })))}\n`);
+    for (const stage of stages) {
+      let remote: StageObject | undefined;
+      if (stage.pk) {
+        try {
+          remote = await connection.client.retrieve(stage.entry.apiPath, stage.pk);
+        } catch (error) {
+          if (!(error instanceof AuthentikNotFoundError)) throw error;
+        }
+      }
+      const diff: StageDiff = diffStage(stage, remote, env);
+      if (diff.state !== 'same') differs = true;
+      process.stdout.write(`${formatDiff(file, diff)}\n`);
+    }
+  }
+  return differs ? EXIT_FINDINGS : EXIT_OK;
+}
+
+export async function runList(connection: Connection, model: string | undefined, search: string | undefined): Promise<number> {
+  const rows: Array<{ pk: string; model: string; name: string }> = [];
+  if (model) {
+    const entry = entryFor(connection, model);
+    for (const stage of await connection.client.listAll(entry.apiPath, search ? { search } : {})) rows.push({ pk: stage.pk, model: entry.model, name: stage.name });
+  } else {
+    for (const stage of await connection.client.allStages(search ? { search } : {})) rows.push({ pk: stage.pk, model: stage.meta_model_name ?? '?', name: stage.name });
+  }
+  for (const row of rows) process.stdout.write(`${row.pk}  ${row.model}  ${row.name}\n`);
+  progress(`list: ${rows.length} stage${rows.length === 1 ? '' : 's'}`);
+  return EXIT_OK;
+}

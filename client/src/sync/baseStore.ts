@@ -1,0 +1,78 @@
+/**
+ * The sync base: per server and pk, the remote object as last pulled or pushed, kept in the
+ * workspace under `.authentik/bases/<server>/<pk>.json`. Only comparable fields are kept, so no
+ * secret ever lands there (the server never returns them anyway).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FieldMap } from './normalize';
+
+export interface BaseRecord {
+  model: string;
+  pk: string;
+  /** ISO time of the pull or push that recorded it. */
+  recordedAt: string;
+  fields: FieldMap;
+}
+
+export const SYNC_DIR = '.authentik';
+
+/** `https://auth.example.com:8443/sub` → `auth.example.com_8443_sub`: a folder name per server. */
+export function serverKey(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.hostname}_${port}${path}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+export class BaseStore {
+  private readonly dir: string;
+
+  constructor(workspaceRoot: string, serverUrl: string) {
+    this.dir = join(workspaceRoot, SYNC_DIR, 'bases', serverKey(serverUrl));
+    ensureSyncDir(workspaceRoot);
+  }
+
+  get(pk: string): BaseRecord | undefined {
+    const path = this.pathOf(pk);
+    if (!existsSync(path)) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as BaseRecord;
+    } catch {
+      // A damaged base is no base: the next push treats differences as conflicts, which is safe.
+      return undefined;
+    }
+  }
+
+  set(record: BaseRecord): void {
+    mkdirSync(this.dir, { recursive: true });
+    const path = this.pathOf(record.pk);
+    // Write then rename, so an interrupted write never leaves half a base behind.
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(`${path}.tmp`, path);
+  }
+
+  delete(pk: string): void {
+    rmSync(this.pathOf(pk), { force: true });
+  }
+
+  private pathOf(pk: string): string {
+    if (!/^[0-9a-fA-F-]{1,64}$/.test(pk)) throw new Error(`Not a valid pk: ${pk}`);
+    return join(this.dir, `${pk.toLowerCase()}.json`);
+  }
+}
+
+/** Creates `.authentik/` with a README and a .gitignore for its cache, once. */
+export function ensureSyncDir(workspaceRoot: string): void {
+  const dir = join(workspaceRoot, SYNC_DIR);
+  if (existsSync(join(dir, 'README.md'))) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'README.md'),
+    '# authentik sync state\n\nWritten by authentik Stages (VS Code extension and `authentik-stages` CLI).\n\n' +
+      '`bases/<server>/<pk>.json` holds each stage as it was last pulled or pushed: the base of the\n' +
+      'three-way merge that keeps a push from overwriting changes made on the server meanwhile.\n' +
+      'It never holds secrets. Commit it to share that state, or ignore it.\n',
+  );
+  writeFileSync(join(dir, '.gitignore'), 'cache/\n');
+}

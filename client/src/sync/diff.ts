@@ -1,0 +1,65 @@
+/**
+ * Diff: what differs between a stage file and the server, field by field, with the noise taken
+ * out (read-only fields, secrets, the order of references, values DRF stores the same).
+ */
+import type { StageObject } from '../api/types';
+import type { LocalStage } from './localStage';
+import { describeStage } from './localStage';
+import { comparableFields, normalizeFields, sameValue } from './normalize';
+import { resolvedFields, type Environment } from './payload';
+
+export interface FieldChange {
+  field: string;
+  /** `changed`: both have it, differently; `file-only`: the server has no value (null/absent). */
+  kind: 'changed' | 'file-only';
+  local: unknown;
+  remote: unknown;
+}
+
+export interface StageDiff {
+  stage: string;
+  model: string;
+  pk: string | undefined;
+  /** `new`: no pk, not on the server yet; `deleted`: the pk is gone from the server. */
+  state: 'same' | 'different' | 'new' | 'deleted';
+  changes: FieldChange[];
+}
+
+/** The file's fields (those it sets) against the server's object. */
+export function diffStage(stage: LocalStage, remote: StageObject | undefined, env: Environment): StageDiff {
+  const base = { stage: describeStage(stage), model: stage.model, pk: stage.pk };
+  if (!stage.pk) return { ...base, state: 'new', changes: [] };
+  if (!remote) return { ...base, state: 'deleted', changes: [] };
+  // Unresolvable `!Env` values only matter for secrets, which are not compared anyway.
+  const { fields } = resolvedFields(stage, env);
+  const compared = comparableFields(stage.entry).filter((field) => Object.hasOwn(fields, field));
+  const local = normalizeFields(fields, stage.entry, stage.schema, compared);
+  const server = normalizeFields(remote, stage.entry, stage.schema, compared);
+  const changes: FieldChange[] = [];
+  for (const field of compared) {
+    if (sameValue(local[field], server[field])) continue;
+    changes.push({ field, kind: Object.hasOwn(server, field) ? 'changed' : 'file-only', local: fields[field], remote: remote[field] });
+  }
+  return { ...base, state: changes.length ? 'different' : 'same', changes };
+}
+
+export function formatDiff(file: string, diff: StageDiff): string {
+  const head = `${file}: ${diff.stage} (${diff.model}${diff.pk ? ` ${diff.pk}` : ''})`;
+  switch (diff.state) {
+    case 'same':
+      return `${head}: same as the server`;
+    case 'new':
+      return `${head}: not on the server yet (no pk): a push creates it`;
+    case 'deleted':
+      return `${head}: deleted on the server`;
+    default:
+      return [
+        `${head}: ${diff.changes.length} field${diff.changes.length === 1 ? '' : 's'} differ`,
+        ...diff.changes.flatMap((c) => [`  - ${c.field}: ${show(c.remote)}   (server)`, `  + ${c.field}: ${show(c.local)}   (file)`]),
+      ].join('\n');
+  }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(not set)' : JSON.stringify(value);
+}

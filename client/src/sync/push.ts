@@ -1,0 +1,221 @@
+/**
+ * Push: a stage file to the server, document by document, safely.
+ *
+ * Nothing is sent while the file has an error the language server reports or a `!Env` variable
+ * is missing. A document without `pk` is created (POST) and gets its pk written back; one with a
+ * pk is merged three ways against the server's current object and the recorded base before it is
+ * updated (PUT), so a change made on the server meanwhile is taken into the file, not overwritten;
+ * the same field changed on both sides stops the push. The file is rewritten only with what the
+ * server accepted.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { SchemaCatalog } from '../../../server/src/schema/catalog';
+import { validateStageDocument } from '../../../server/src/validation/validateStage';
+import { AuthentikNotFoundError, AuthentikValidationError } from '../api/errors';
+import type { StageObject } from '../api/types';
+import type { BaseStore } from './baseStore';
+import { describeStage, FilePositions, localStages, type LocalStage, type SyncProblem } from './localStage';
+import { threeWayMerge, type FieldConflict } from './merge';
+import { comparableFields, normalizeFields, sameValue, type FieldMap } from './normalize';
+import { resolvedFields, type Environment } from './payload';
+import { parseStageFile, serializeStageFile, setField, type StageFileContents } from './stageFileIO';
+import type { SyncApi } from './syncApi';
+
+export type PushStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'rejected' | 'deleted-remotely' | 'failed' | 'skipped';
+
+export interface StoredDifference {
+  field: string;
+  sent: unknown;
+  stored: unknown;
+}
+
+export interface PushOutcome {
+  stage: string;
+  model: string;
+  pk: string | undefined;
+  status: PushStatus;
+  /** Fields changed only on the server, taken into the file. */
+  merged: string[];
+  conflicts: FieldConflict[];
+  /** Fields the server stored differently from what was sent. */
+  storedDifferently: StoredDifference[];
+  /** Conflicting fields overwritten because of `force`. */
+  overwritten: string[];
+}
+
+export interface PushFileResult {
+  file: string;
+  outcomes: PushOutcome[];
+  /** Diagnostics: validation errors, server 400s on their keys, conflicts, failures. */
+  problems: SyncProblem[];
+  rewritten: boolean;
+  /** Nothing was sent: the file has errors (validation or missing environment variables). */
+  blocked: boolean;
+}
+
+export interface PushOptions {
+  api: SyncApi;
+  catalog: SchemaCatalog;
+  bases: BaseStore;
+  env: Environment;
+  /** Overwrite conflicting fields with the file's values (reported). */
+  force?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function pushFile(path: string, options: PushOptions): Promise<PushFileResult> {
+  const file = parseStageFile(path, readFileSync(path, 'utf8'));
+  const result = await pushContents(file, options);
+  if (file.documents.some((d) => d.changed)) {
+    writeFileSync(path, serializeStageFile(file));
+    result.rewritten = true;
+  }
+  return result;
+}
+
+/** Pushes a parsed file; its documents are edited in place (pk, merged fields) but not written. */
+export async function pushContents(file: StageFileContents, options: PushOptions): Promise<PushFileResult> {
+  const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false };
+  const positions = new FilePositions(file);
+
+  // 1. The language server's verdict: any error blocks the whole file.
+  for (const doc of file.documents) {
+    for (const d of validateStageDocument(doc.stage, options.catalog)) {
+      if (d.severity === 'error') result.problems.push(positions.problem(doc, d, 'error', d.message, d.field ?? null));
+    }
+  }
+  const { stages, problems } = localStages(file, options.catalog);
+  result.problems.push(...problems.filter((p) => !result.problems.some((q) => q.line === p.line && q.column === p.column)));
+
+  // 2. Every `!Env` must resolve before anything is sent.
+  const bodies = new Map<LocalStage, FieldMap>();
+  for (const stage of stages) {
+    const resolved = resolvedFields(stage, options.env);
+    for (const problem of resolved.problems) result.problems.push(positions.at(stage.doc, problem.field, 'error', problem.message, 'value'));
+    bodies.set(stage, resolved.fields);
+  }
+  if (result.problems.some((p) => p.severity === 'error')) {
+    result.blocked = true;
+    return result;
+  }
+
+  // 3. Document by document: one failing does not stop the others.
+  for (const stage of stages) {
+    const outcome = await pushStage(stage, bodies.get(stage)!, options, positions, result.problems);
+    result.outcomes.push(outcome);
+    options.log?.(`${file.path}: ${describeStage(stage)} ${outcome.status}`);
+  }
+  return result;
+}
+
+function newOutcome(stage: LocalStage, status: PushStatus): PushOutcome {
+  return { stage: describeStage(stage), model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
+}
+
+async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: SyncProblem[]): Promise<PushOutcome> {
+  const { api, bases } = options;
+  const { entry, schema, doc } = stage;
+  try {
+    if (!stage.pk) {
+      const created = await api.create(entry.apiPath, body);
+      setField(doc, 'pk', created.pk, 'model');
+      recordBase(bases, stage, created);
+      const outcome = newOutcome(stage, 'created');
+      outcome.pk = created.pk;
+      outcome.storedDifferently = storedDifferences(stage, body, created);
+      reportStoredDifferences(outcome, stage, positions, problems);
+      return outcome;
+    }
+
+    let remote: StageObject;
+    try {
+      remote = await api.retrieve(entry.apiPath, stage.pk);
+    } catch (error) {
+      if (!(error instanceof AuthentikNotFoundError)) throw error;
+      problems.push(
+        positions.at(doc, 'pk', 'error', `${describeStage(stage)} (pk ${stage.pk}) was deleted on the server. It is not re-created: remove its pk to create it anew, or delete the document.`, 'value'),
+      );
+      return newOutcome(stage, 'deleted-remotely');
+    }
+
+    const fields = comparableFields(entry);
+    const local = normalizeFields(body, entry, schema, fields);
+    const remoteFields = normalizeFields(remote, entry, schema, fields);
+    const plan = threeWayMerge(bases.get(stage.pk)?.fields, local, remoteFields);
+    const outcome = newOutcome(stage, 'updated');
+    if (plan.conflicts.length && !options.force) {
+      outcome.status = 'conflict';
+      outcome.conflicts = plan.conflicts;
+      for (const conflict of plan.conflicts) problems.push(positions.at(doc, conflict.field, 'error', conflictMessage(conflict), 'value'));
+      return outcome;
+    }
+    outcome.overwritten = plan.conflicts.map((c) => c.field);
+
+    // Fields changed only on the server go to the server unchanged and into the file.
+    const toSend: FieldMap = { ...body };
+    for (const field of Object.keys(plan.takeRemote)) {
+      toSend[field] = remote[field];
+      setField(doc, field, remote[field]);
+      outcome.merged.push(field);
+    }
+    const sendsSecret = entry.writeOnly.some((field) => Object.hasOwn(body, field));
+    if (Object.keys(plan.push).length === 0 && outcome.overwritten.length === 0 && !sendsSecret) {
+      // Nothing of the file's is missing on the server: no request, just a fresh base.
+      recordBase(bases, stage, remote);
+      outcome.status = 'unchanged';
+      return outcome;
+    }
+    // PUT demands every required field; a required secret the file leaves out (so the server
+    // keeps its value) is only possible with PATCH.
+    const missingRequiredSecret = entry.writeOnly.some((field) => entry.required.includes(field) && !Object.hasOwn(toSend, field));
+    if (missingRequiredSecret) await api.partialUpdate(entry.apiPath, stage.pk, toSend);
+    else await api.update(entry.apiPath, stage.pk, toSend);
+    // The answer to a write is what the serializer saw; a read shows what was really stored.
+    const stored = await api.retrieve(entry.apiPath, stage.pk);
+    recordBase(bases, stage, stored);
+    outcome.storedDifferently = storedDifferences(stage, toSend, stored);
+    reportStoredDifferences(outcome, stage, positions, problems);
+    return outcome;
+  } catch (error) {
+    // The document is left as it was: edits made above only count when the server accepted them.
+    doc.changed = false;
+    if (error instanceof AuthentikValidationError) {
+      for (const issue of error.issues) {
+        const field = issue.path.length ? String(issue.path[0]) : null;
+        const where = issue.path.length > 1 ? `[${issue.path.slice(1).join('][')}] ` : '';
+        problems.push(positions.at(doc, field, 'error', `authentik rejected ${field ?? describeStage(stage)}: ${where}${issue.message}`, 'value'));
+      }
+      if (error.issues.length === 0) problems.push(positions.at(doc, 'model', 'error', `authentik rejected ${describeStage(stage)}: ${error.message}`));
+      return newOutcome(stage, 'rejected');
+    }
+    problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was not pushed: ${(error as Error).message}`));
+    return newOutcome(stage, 'failed');
+  }
+}
+
+function recordBase(bases: BaseStore, stage: LocalStage, remote: StageObject): void {
+  bases.set({ model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, stage.entry, stage.schema) });
+}
+
+function storedDifferences(stage: LocalStage, sent: FieldMap, stored: StageObject): StoredDifference[] {
+  const fields = comparableFields(stage.entry).filter((field) => Object.hasOwn(sent, field));
+  const sentNormal = normalizeFields(sent, stage.entry, stage.schema, fields);
+  const storedNormal = normalizeFields(stored, stage.entry, stage.schema, fields);
+  return fields.filter((field) => !sameValue(sentNormal[field], storedNormal[field])).map((field) => ({ field, sent: sent[field], stored: stored[field] }));
+}
+
+function reportStoredDifferences(outcome: PushOutcome, stage: LocalStage, positions: FilePositions, problems: SyncProblem[]): void {
+  for (const difference of outcome.storedDifferently) {
+    problems.push(
+      positions.at(stage.doc, difference.field, 'warning', `${difference.field}: the server stored ${JSON.stringify(difference.stored)}, not the ${JSON.stringify(difference.sent)} that was sent.`, 'value'),
+    );
+  }
+}
+
+function conflictMessage(conflict: FieldConflict): string {
+  const show = (value: unknown): string => (value === undefined ? '(not set)' : JSON.stringify(value));
+  if (conflict.unknownBase) {
+    return `${conflict.field}: the server has ${show(conflict.remote)}, the file ${show(conflict.local)}, and this workspace has no record of the last sync to tell which changed. Pull to take the server's values, or push with force to overwrite them.`;
+  }
+  return `${conflict.field}: changed on the server (${show(conflict.base)} → ${show(conflict.remote)}) and in the file (→ ${show(conflict.local)}) since the last pull. Pull to take the server's value, edit, or push with force to overwrite it.`;
+}

@@ -1,0 +1,9 @@
+/** What the sync engine needs of the authentik API; `AuthentikClient` provides it. */
+import type { StageObject } from '../api/types';
+
+export interface SyncApi {
+  retrieve(apiPath: string, pk: string): Promise<StageObject>;
+  create(apiPath: string, body: Record<string, unknown>): Promise<StageObject>;
+  update(apiPath: string, pk: string, body: Record<string, unknown>): Promise<StageObject>;
+  partialUpdate(apiPath: string, pk: string, body: Record<string, unknown>): Promise<StageObject>;
+}
