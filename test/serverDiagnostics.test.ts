@@ -63,6 +63,14 @@ describe('diagnostics over LSP', () => {
     assert.match(required.message, /name.*This field is required/);
   });
 
+  it('a required secret may be left out of a stage that exists: the server keeps its value', async () => {
+    const duo = 'model: authentik_stages_authenticator_duo.authenticatorduostage\nname: duo\napi_hostname: api-1.duosecurity.com\nclient_id: DI123\n';
+    const created = await diagnose(client, duo);
+    assert.match(only(created.diagnostics, 'required').message, /client_secret/);
+    const existing = await diagnose(client, duo.replace('name: duo', 'pk: 0b5d7c9e-1f2a-4b3c-8d4e-5f6a7b8c9d0e\nname: duo'));
+    assert.deepEqual(existing.diagnostics, []);
+  });
+
   it('enum values outside the choices are errors listing the valid ones', async () => {
     const text = 'model: authentik_stages_prompt.prompt\nname: p\nfield_key: username\nlabel: Username\ntype: textbox\n';
     const d = only((await diagnose(client, text)).diagnostics, 'enum');

@@ -303,7 +303,7 @@ export function errorFromResponse(context: ErrorResponseContext): AuthentikApiEr
   const { status } = context;
   const server = serverText(context);
   const request = describeRequest(context);
-  const said = summary(decoded);
+  const said = summary(decoded).replace(/[.!\s]+$/, '');
   const saidText = said ? `: ${said}` : '';
   const tries = attemptsText(context.attempts);
 

@@ -243,14 +243,18 @@ export class HttpTransport {
     const url = this.url(request.path, request.query);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const maxRetries = Math.max(0, options.maxRetries ?? this.defaultMaxRetries);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(options.headers ?? {})) if (name.toLowerCase() !== 'authorization') headers[name] = value;
-    headers.Accept = request.accept ?? 'application/json';
-    headers['User-Agent'] = this.userAgent;
+    const headers: Record<string, string> = { Accept: request.accept ?? 'application/json', 'User-Agent': this.userAgent };
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['Content-Type'] = 'application/json';
+    }
+    // The caller's headers replace the defaults of the same name; the token is the client's alone.
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      const lower = name.toLowerCase();
+      if (lower === 'authorization') continue;
+      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === lower) delete headers[existing];
+      headers[name] = value;
     }
     if (request.auth !== false && this.authorization) headers.Authorization = this.authorization;
     const context = (attempts: number): AuthentikErrorContext => ({ server: this.server, method, url, attempts });
@@ -343,10 +347,12 @@ export class HttpTransport {
           // not JSON: keep the text
         }
       }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(result.headers)) headers[name] = this.redact(value);
       return errorFromResponse({
         ...context,
         status: result.status,
-        headers: result.headers,
+        headers,
         body,
         ...(this.tokenHint ? { tokenHint: this.tokenHint } : {}),
         ...((retryAfter ?? retryAfterMs(result.headers)) === undefined ? {} : { retryAfterMs: retryAfter ?? retryAfterMs(result.headers) }),

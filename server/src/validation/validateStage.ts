@@ -187,7 +187,9 @@ class StageValidator {
     for (const error of validate.errors ?? []) {
       if (error.keyword === 'required') {
         const field = (error.params as { missingProperty: string }).missingProperty;
-        if (error.instancePath === '' && !present.has(field)) missing.push(field);
+        // A stage that exists keeps its secret when the file leaves it out (a pull never writes one).
+        const keptSecret = entry.writeOnly.includes(field) && typeof converted['pk'] === 'string';
+        if (error.instancePath === '' && !present.has(field) && !keptSecret) missing.push(field);
         continue;
       }
       // Unknown keys were reported (as warnings) with a suggestion already.
