@@ -22,6 +22,8 @@ export interface ResponseProperty {
   name: string;
   schema: JsonSchema;
   readOnly: boolean;
+  /** Listed in the schema's `required`. */
+  required: boolean;
 }
 
 export interface StageType {
@@ -71,7 +73,12 @@ function splitCamel(name: string): string {
 }
 
 export function responseProperties(api: OpenApiDocument, schemaName: string): ResponseProperty[] {
-  return properties(api, schemaName).map((p) => ({ name: p.name, schema: p.schema, readOnly: p.schema['readOnly'] === true || resolve(api, p.schema)['readOnly'] === true }));
+  return properties(api, schemaName).map((p) => ({
+    name: p.name,
+    schema: p.schema,
+    readOnly: p.schema['readOnly'] === true || resolve(api, p.schema)['readOnly'] === true,
+    required: p.required,
+  }));
 }
 
 function requiresAutocomplete(api: OpenApiDocument, paginated: string): boolean {

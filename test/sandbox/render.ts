@@ -47,11 +47,16 @@ export class Renderer {
     return props;
   }
 
-  /** Renders `props`, asking `valueOf` for each (undefined → an empty value of the property's type). */
-  private shape(props: readonly ResponseProperty[], valueOf: (name: string, schema: JsonSchema) => unknown): Record<string, unknown> {
+  /**
+   * Renders `props`, asking `valueOf` for each: undefined gives an empty value of the property's
+   * type (model serializers always answer every field), or, with `omitOptional`, leaves a
+   * property out that the schema does not require (plain serializers skip what they lack).
+   */
+  private shape(props: readonly ResponseProperty[], valueOf: (name: string, schema: JsonSchema) => unknown, omitOptional = false): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const prop of props) {
       const value = valueOf(prop.name, prop.schema);
+      if (value === undefined && omitOptional && !prop.required) continue;
       out[prop.name] = value === undefined ? emptyValueFor(this.catalog.api, prop.schema) : checkFinite(value);
     }
     return out;
@@ -66,7 +71,7 @@ export class Renderer {
       const items = schema['type'] === 'array' ? this.refOf(resolve(this.catalog.api, schema)['items'] as JsonSchema) : undefined;
       if (items && Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' ? this.bySchema(items, v as Values) : v));
       return value;
-    });
+    }, true);
   }
 
   private refOf(schema: JsonSchema | undefined): string | undefined {

@@ -96,6 +96,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function send(res: ServerResponse, response: ApiResponse): void {
+  if (res.destroyed || res.socket?.destroyed) return; // closed meanwhile (close() during a delay)
   const body = Buffer.from(response.text, 'utf8');
   res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) });
   res.end(body);

@@ -3,7 +3,6 @@
  * in the form the server stores (DRF's conversions applied), lists of references in a fixed
  * order (a many-to-many relation has none). Read-only fields, secrets and key order drop out.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { JsonSchema, ModelIndexEntry } from '../../../server/src/schema/types';
 import { coerce } from '../../../server/src/validation/drf';
 
@@ -36,6 +35,13 @@ export function normalizeFields(object: Record<string, unknown>, entry: ModelInd
   return out;
 }
 
+/** Equality of JSON values: key order and prototypes (parsed mappings have none) do not matter. */
 export function sameValue(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(a, b);
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => sameValue(item, (b as unknown[])[i]));
+  const aKeys = Object.keys(a);
+  const bRecord = b as Record<string, unknown>;
+  return aKeys.length === Object.keys(bRecord).length && aKeys.every((key) => Object.hasOwn(bRecord, key) && sameValue((a as Record<string, unknown>)[key], bRecord[key]));
 }

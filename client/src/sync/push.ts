@@ -178,7 +178,7 @@ async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions
     return outcome;
   } catch (error) {
     // The document is left as it was: edits made above only count when the server accepted them.
-    doc.changed = false;
+    doc.edits.length = 0;
     if (error instanceof AuthentikValidationError) {
       for (const issue of error.issues) {
         const field = issue.path.length ? String(issue.path[0]) : null;

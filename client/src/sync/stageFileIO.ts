@@ -1,12 +1,14 @@
 /**
- * Reading and rewriting stage files without losing what a person wrote: comments, key order,
- * quoting and the documents nobody touched stay byte for byte. YAML goes through the `yaml`
- * Document API one document at a time; JSON keeps its key order and indentation.
+ * Reading and rewriting stage files without losing what a person wrote. Edits are text edits on
+ * the document's own source: a changed value is replaced where it stands (keeping its quoting),
+ * a new key gets a line of its own, so comments, spacing and untouched documents stay byte for
+ * byte. Documents are parsed exactly as the language server parses them.
  */
-import { isDeepStrictEqual } from 'node:util';
-import { Document, isMap, isNode, isScalar, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Document, isMap, isNode, isScalar, Scalar, type Node, type Pair } from 'yaml';
 import { splitYamlDocuments } from '../../../server/src/document/split';
 import { parseStageDocument, type SourceLanguage, type StageDocument } from '../../../server/src/document/stageDocument';
+import { sameValue } from './normalize';
+import { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle, type TextEdit } from '../../../server/src/document/textEdits';
 
 export interface StageFileDocument {
   /** Position of the document in the file (0-based). */
@@ -17,10 +19,24 @@ export interface StageFileDocument {
   readonly text: string;
   /** Parsed exactly as the language server parses it: values, tags and source locations. */
   readonly stage: StageDocument;
-  /** The YAML document; edits go through it. Undefined for an empty document. */
-  readonly yaml: Document.Parsed | undefined;
-  /** Set once an edit changed the document: only these are re-serialized. */
-  changed: boolean;
+  /** Pending edits of `text`, applied when the file is serialized. */
+  readonly edits: TextEdit[];
+  readonly changed: boolean;
+}
+
+class EditableDocument implements StageFileDocument {
+  readonly edits: TextEdit[] = [];
+
+  constructor(
+    readonly index: number,
+    readonly offset: number,
+    readonly text: string,
+    readonly stage: StageDocument,
+  ) {}
+
+  get changed(): boolean {
+    return this.edits.length > 0;
+  }
 }
 
 export interface StageFileContents {
@@ -28,8 +44,6 @@ export interface StageFileContents {
   readonly language: SourceLanguage;
   readonly originalText: string;
   readonly documents: StageFileDocument[];
-  /** JSON only: the indentation found in the file, reused when it is written. */
-  readonly jsonIndent: string;
 }
 
 export function languageOfPath(path: string): SourceLanguage {
@@ -39,80 +53,103 @@ export function languageOfPath(path: string): SourceLanguage {
 export function parseStageFile(path: string, text: string): StageFileContents {
   const language = languageOfPath(path);
   const chunks = language === 'json' ? [{ start: 0, text }] : splitYamlDocuments(text);
-  const documents = chunks.map((chunk, index) => {
-    const stage = parseStageDocument(chunk.text, language);
-    return { index, offset: chunk.start, text: chunk.text, stage, yaml: stage.isEmpty ? undefined : stage.yaml, changed: false };
-  });
-  return { path, language, originalText: text, documents, jsonIndent: /^\{\s*\n([ \t]+)"/.exec(text)?.[1] ?? '  ' };
+  const documents = chunks.map((chunk, index) => new EditableDocument(index, chunk.start, chunk.text, parseStageDocument(chunk.text, language)));
+  return { path, language, originalText: text, documents };
 }
 
-/** The documents that hold a stage (a mapping), with their position among all documents. */
+/** The documents that hold a stage (a mapping). */
 export function stageDocuments(file: StageFileContents): StageFileDocument[] {
-  return file.documents.filter((d) => d.yaml && isMap(d.yaml.contents));
+  return file.documents.filter((d) => !d.stage.isEmpty && isMap(d.stage.yaml.contents));
 }
 
-function mapOf(doc: StageFileDocument): YAMLMap {
-  const contents = doc.yaml?.contents;
+function pairs(doc: StageFileDocument): Pair[] {
+  const contents = doc.stage.yaml.contents;
   if (!isMap(contents)) throw new Error(`Document ${doc.index + 1} is not a mapping`);
-  return contents;
+  return contents.items;
 }
 
 function keyName(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }
 
-/** Sets a top-level field, keeping its place (and comments) when it exists; new keys go after `after`, else at the end. */
+function styleOf(node: unknown): ScalarStyle {
+  if (!isScalar(node)) return 'plain';
+  if (node.type === Scalar.QUOTE_DOUBLE) return 'double';
+  if (node.type === Scalar.QUOTE_SINGLE) return 'single';
+  return 'plain';
+}
+
+/** The edit replacing an earlier one at the same place supersedes it. */
+function addEdit(doc: StageFileDocument, edit: TextEdit): void {
+  const same = doc.edits.findIndex((e) => e.start === edit.start && e.end === edit.end && e.end > e.start);
+  if (same >= 0) doc.edits.splice(same, 1, edit);
+  else doc.edits.push(edit);
+}
+
+/** Where a new line goes after a pair: the end of the pair's last line, before its newline. */
+function endOfPairLine(doc: StageFileDocument, pair: Pair): number {
+  const end = (pair.value as Node | null)?.range?.[1] ?? (pair.key as Node).range![1];
+  const newline = doc.text.indexOf('\n', Math.max(end - 1, 0));
+  return newline === -1 ? doc.text.length : newline;
+}
+
+/**
+ * Sets a top-level field. An existing value is replaced where it stands; a new key goes on a line
+ * after the key `after` (else after the last key). Setting the value a field already has is no edit.
+ */
 export function setField(doc: StageFileDocument, key: string, value: unknown, after?: string): void {
-  const map = mapOf(doc);
-  const existing = map.items.find((pair) => keyName(pair) === key);
-  const node = doc.yaml!.createNode(value);
+  const language = doc.stage.language;
+  const items = pairs(doc);
+  const existing = items.find((pair) => keyName(pair) === key);
   if (existing) {
-    const old = existing.value;
-    if (isDeepStrictEqual(isNode(old) ? old.toJSON() : old, value)) return;
-    // Keep a scalar's comment and quoting style when only its value changes.
-    if (isScalar(old) && isScalar(node) && typeof old.value === typeof node.value) {
-      if (old.value === node.value) return;
-      old.value = node.value;
-    } else {
-      if (isScalar(old) && (old.comment || old.commentBefore)) {
-        (node as Scalar).comment = old.comment;
-      }
-      existing.value = node;
+    const old = existing.value as Node | null;
+    if (sameValue(isNode(old) ? old.toJSON() : old, value)) return;
+    const keyEnd = (existing.key as Node).range![1];
+    const range = old?.range;
+    const hasValue = range && range[1] > range[0];
+    if (!hasValue) {
+      // `key:` with nothing after it: the value goes right after the colon.
+      const colon = doc.text.indexOf(':', keyEnd);
+      const rendered = renderValueText(value, language);
+      addEdit(doc, { start: colon + 1, end: colon + 1, text: `${rendered.startsWith('\n') ? '' : ' '}${rendered}` });
+      return;
     }
-  } else {
-    const pair = doc.yaml!.createPair(key, value);
-    const anchor = after ? map.items.findIndex((p) => keyName(p) === after) : -1;
-    if (anchor >= 0) map.items.splice(anchor + 1, 0, pair);
-    else map.items.push(pair);
+    const rendered = renderValueText(value, language, styleOf(old));
+    // A block collection starts on the key's line in the source only when it is a flow one.
+    const start = rendered.startsWith('\n') ? doc.text.indexOf(':', keyEnd) + 1 : range[0];
+    addEdit(doc, { start, end: range[1], text: rendered });
+    return;
   }
-  doc.changed = true;
+  const anchor = (after ? items.find((pair) => keyName(pair) === after) : undefined) ?? items[items.length - 1];
+  if (language === 'json') {
+    const indent = /\n([ \t]+)"/.exec(doc.text)?.[1] ?? '  ';
+    if (anchor) {
+      const end = (anchor.value as Node | null)?.range?.[1] ?? (anchor.key as Node).range![1];
+      addEdit(doc, { start: end, end, text: `,\n${indent}${renderPair(key, value, language)}` });
+    } else {
+      const open = doc.text.indexOf('{');
+      addEdit(doc, { start: open + 1, end: open + 1, text: `\n${indent}${renderPair(key, value, language)}\n` });
+    }
+    return;
+  }
+  const at = anchor ? endOfPairLine(doc, anchor) : doc.text.length;
+  const prefix = at === doc.text.length && !doc.text.endsWith('\n') && doc.text.length > 0 ? '\n' : at === doc.text.length ? '' : '\n';
+  const suffix = at === doc.text.length ? '\n' : '';
+  addEdit(doc, { start: at, end: at, text: `${prefix}${renderPair(key, value, language)}${suffix}` });
 }
 
 export function deleteField(doc: StageFileDocument, key: string): void {
-  const map = mapOf(doc);
-  const index = map.items.findIndex((pair) => keyName(pair) === key);
-  if (index === -1) return;
-  map.items.splice(index, 1);
-  doc.changed = true;
+  const pair = pairs(doc).find((p) => keyName(p) === key);
+  if (!pair) return;
+  const start = (pair.key as Node).range![0];
+  const end = (pair.value as Node | null)?.range?.[1] ?? (pair.key as Node).range![1];
+  const span = pairSpan(doc.stage.language, doc.text, start, end);
+  addEdit(doc, { start: span.start, end: span.end, text: '' });
 }
 
-/** The file's new text: changed documents re-serialized, the others exactly as they were. */
+/** The file's new text: each document with its edits applied; untouched ones exactly as they were. */
 export function serializeStageFile(file: StageFileContents): string {
-  if (file.language === 'json') {
-    const doc = file.documents[0];
-    if (!doc?.changed || !doc.yaml) return file.originalText;
-    const trailingNewline = file.originalText.endsWith('\n') || file.originalText === '' ? '\n' : '';
-    return `${JSON.stringify(doc.yaml.toJS(), null, file.jsonIndent)}${trailingNewline}`;
-  }
-  return file.documents.map((doc) => (doc.changed && doc.yaml ? renderYamlDocument(doc) : doc.text)).join('');
-}
-
-function renderYamlDocument(doc: StageFileDocument): string {
-  const rendered = doc.yaml!.toString({ lineWidth: 0 });
-  // A document that started with `---` keeps it; yaml only writes it when told to.
-  const startsWithMarker = /^---(\s|$)/.test(doc.text);
-  const body = startsWithMarker && !rendered.startsWith('---') ? `---\n${rendered}` : rendered;
-  return body.endsWith('\n') ? body : `${body}\n`;
+  return file.documents.map((doc) => (doc.changed ? applyTextEdits(doc.text, doc.edits) : doc.text)).join('');
 }
 
 /** A new stage document's text, keys in the given order. */

@@ -4,7 +4,7 @@
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { stringify } from 'yaml';
+import { pairSpan, renderValueText } from '../document/textEdits';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonValue } from '../schema/types';
 import type { FixData } from '../validation/diagnostics';
@@ -53,7 +53,7 @@ function actionFor(
     case 'remove-key': {
       const location = field ? placed.doc.locations.get(`/${field}`) : undefined;
       if (!location?.key) return undefined;
-      const span = file.language === 'json' ? jsonPairSpan(placed.doc.text, location.key.start, location.value.end) : yamlPairSpan(placed.doc.text, location.key.start, location.value.end);
+      const span = pairSpan(file.language, placed.doc.text, location.key.start, location.value.end);
       return { title: `Remove ${field} (read-only, never sent)`, isPreferred: true, ...edit([{ range: toRange(span.start, span.end), newText: '' }]) };
     }
     case 'use-env':
@@ -100,25 +100,5 @@ function addRequired(
 }
 
 export function renderValue(value: JsonValue, language: 'yaml' | 'json'): string {
-  if (language === 'json') return JSON.stringify(value);
-  return stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-/** The whole lines of a YAML top-level pair, including a trailing comment on its last line. */
-function yamlPairSpan(text: string, start: number, end: number): { start: number; end: number } {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const newline = text.indexOf('\n', Math.max(end - 1, start));
-  return { start: lineStart, end: newline === -1 ? text.length : newline + 1 };
-}
-
-/** A JSON pair and one neighbouring comma, so the object stays valid. */
-function jsonPairSpan(text: string, start: number, end: number): { start: number; end: number } {
-  const after = /^\s*,/.exec(text.slice(end));
-  if (after) {
-    const next = /^\s*,\s*/.exec(text.slice(end))!;
-    return { start, end: end + next[0].length };
-  }
-  const before = /,\s*$/.exec(text.slice(0, start));
-  if (before) return { start: start - before[0].length, end };
-  return { start, end };
+  return renderValueText(value, language);
 }

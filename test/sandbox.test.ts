@@ -1,0 +1,712 @@
+// The sandbox server (test/sandbox): a local authentik-compatible API. Every test talks to it over
+// real HTTP on 127.0.0.1 and checks what authentik (Django REST framework) would answer.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { demoUuid } from './sandbox/seed';
+import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/server';
+import { olderOpenApi, pinnedOpenApi, repoRoot } from './support/paths';
+
+type Json = Record<string, unknown>;
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  body: unknown;
+  json: Json;
+}
+
+interface CallOptions {
+  body?: unknown;
+  /** Sent as is (for JSON only Python can tell apart, like `6.0`). */
+  raw?: string;
+  /** `null`: no Authorization header. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+async function call(sb: Sandbox, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  const token = options.token === undefined ? sb.token : options.token;
+  if (token !== null) headers['Authorization'] = `Bearer ${token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${sb.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed, json: (parsed ?? {}) as Json };
+}
+
+const api = (sb: Sandbox, method: string, path: string, options?: CallOptions): Promise<Reply> => call(sb, method, `/api/v3${path}`, options);
+
+function start(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ schemaPath: pinnedOpenApi, ...options });
+}
+
+const EMAIL = '/stages/email/';
+const pk = (name: string): string => demoUuid(`stage:${name}`);
+let uniqueCounter = 0;
+const unique = (prefix: string): string => `${prefix}-${process.pid}-${++uniqueCounter}`;
+
+describe('sandbox: lists', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start({ seed: { demo: true, generate: [{ model: 'authentik_stages_dummy.dummystage', count: 45, namePrefix: 'p-' }] } });
+  });
+  after(() => sb.close());
+
+  it('paginates with authentik\'s pagination object (default page size 20)', async () => {
+    const first = await api(sb, 'GET', '/stages/dummy/');
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.json['pagination'], { next: 2, previous: 0, count: 45, current: 1, total_pages: 3, start_index: 1, end_index: 20 });
+    const second = await api(sb, 'GET', '/stages/dummy/?page=2&page_size=20');
+    assert.deepEqual(second.json['pagination'], { next: 3, previous: 1, count: 45, current: 2, total_pages: 3, start_index: 21, end_index: 40 });
+    assert.deepEqual(
+      (second.json['results'] as Json[]).map((r) => r['name']),
+      Array.from({ length: 20 }, (_, i) => `p-${String(21 + i).padStart(2, '0')}`),
+    );
+    const last = await api(sb, 'GET', '/stages/dummy/?page=last&page_size=20');
+    assert.deepEqual(last.json['pagination'], { next: 0, previous: 2, count: 45, current: 3, total_pages: 3, start_index: 41, end_index: 45 });
+    assert.equal((last.json['results'] as Json[]).length, 5);
+    // The 2026.8 document requires `autocomplete` in paginated lists.
+    assert.deepEqual(first.json['autocomplete'], {});
+  });
+
+  it('answers 404 "Invalid page." beyond the last page, and caps page_size at the maximum', async () => {
+    const beyond = await api(sb, 'GET', '/stages/dummy/?page=4&page_size=20');
+    assert.equal(beyond.status, 404);
+    assert.deepEqual(beyond.json, { detail: 'Invalid page.' });
+    assert.equal((await api(sb, 'GET', '/stages/dummy/?page=abc')).status, 404);
+    const big = await api(sb, 'GET', '/stages/all/?page_size=5000');
+    const pagination = big.json['pagination'] as Json;
+    assert.equal((big.json['results'] as Json[]).length, 55);
+    assert.equal(pagination['total_pages'], 1);
+    const empty = await api(sb, 'GET', '/stages/captcha/');
+    assert.deepEqual(empty.json['pagination'], { next: 0, previous: 0, count: 0, current: 1, total_pages: 1, start_index: 0, end_index: 0 });
+  });
+
+  it('searches (every term, case-insensitive), orders (name, -name) and filters by the documented query parameters', async () => {
+    const search = await api(sb, 'GET', '/stages/all/?search=RECOVERY');
+    assert.deepEqual(
+      (search.json['results'] as Json[]).map((r) => r['name']),
+      ['default-recovery-email', 'default-recovery-identification'],
+    );
+    const twoTerms = await api(sb, 'GET', '/stages/all/?search=default%20email');
+    assert.deepEqual((twoTerms.json['results'] as Json[]).map((r) => r['name']), ['default-recovery-email']);
+    const desc = await api(sb, 'GET', '/stages/dummy/?ordering=-name&page_size=3');
+    assert.deepEqual((desc.json['results'] as Json[]).map((r) => r['name']), ['p-45', 'p-44', 'p-43']);
+    const ignored = await api(sb, 'GET', '/stages/dummy/?ordering=nonsense&page_size=2');
+    assert.deepEqual((ignored.json['results'] as Json[]).map((r) => r['name']), ['p-01', 'p-02']);
+    const byFlag = await api(sb, 'GET', '/stages/email/?use_global_settings=true');
+    assert.deepEqual((byFlag.json['results'] as Json[]).map((r) => r['name']), ['default-recovery-email']);
+    assert.equal(((await api(sb, 'GET', '/stages/email/?use_global_settings=false')).json['results'] as Json[]).length, 0);
+    const byRef = await api(sb, 'GET', `/stages/identification/?password_stage=${pk('default-authentication-password')}`);
+    assert.deepEqual((byRef.json['results'] as Json[]).map((r) => r['name']), ['default-authentication-identification']);
+    const badNumber = await api(sb, 'GET', '/stages/email/?port=abc');
+    assert.equal(badNumber.status, 400);
+    assert.deepEqual(badNumber.json, { port: ['Enter a number.'] });
+    const bindings = await api(sb, 'GET', `/flows/bindings/?stage=${pk('default-authentication-login')}`);
+    assert.deepEqual((bindings.json['results'] as Json[]).map((b) => b['order']), [100, 100, 100]);
+    const flows = await api(sb, 'GET', '/flows/instances/?designation=recovery');
+    assert.deepEqual((flows.json['results'] as Json[]).map((f) => f['slug']), ['default-recovery-flow']);
+    const sources = await api(sb, 'GET', '/sources/all/?search=git');
+    assert.deepEqual((sources.json['results'] as Json[]).map((s) => [s['slug'], s['meta_model_name'], s['component']]), [['github', 'authentik_sources_oauth.oauthsource', 'ak-source-oauth-form']]);
+  });
+
+  it('serves 5,000 stages in pages of 1,000 in a few milliseconds each (with the maximum page size raised)', async () => {
+    const big = await start({ seed: { generate: [{ model: 'authentik_stages_deny.denystage', count: 5000, namePrefix: 'bench-' }] }, maxPageSize: 1000 });
+    try {
+      await api(big, 'GET', '/stages/all/?page_size=1000'); // first request sorts once
+      const times: number[] = [];
+      const names: string[] = [];
+      for (let page = 1; page <= 5; page++) {
+        const t0 = performance.now();
+        const reply = await api(big, 'GET', `/stages/all/?page_size=1000&page=${page}`);
+        times.push(performance.now() - t0);
+        assert.equal(reply.status, 200);
+        assert.equal((reply.json['pagination'] as Json)['count'], 5000);
+        names.push(...(reply.json['results'] as Json[]).map((r) => String(r['name'])));
+      }
+      assert.equal(new Set(names).size, 5000);
+      const sorted = [...times].sort((a, b) => a - b);
+      assert.ok(sorted[2]! < 100, `median page time ${sorted[2]!.toFixed(1)} ms`);
+      const typed = await api(big, 'GET', '/stages/deny/?page_size=1000&page=5');
+      assert.equal((typed.json['results'] as Json[]).length, 1000);
+    } finally {
+      await big.close();
+    }
+  });
+});
+
+describe('sandbox: create, read-only and write-only fields, defaults', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start({ customEmailTemplates: ['custom/welcome.html'] });
+  });
+  after(() => sb.close());
+
+  it('creates with 201, fills defaults, returns every response-schema field and never the write-only ones', async () => {
+    const name = unique('mail');
+    const created = await api(sb, 'POST', EMAIL, { body: { name, password: 'hunter2', port: '587', subject: 42, use_tls: 'yes', unknown_key: 1, component: 'x', pk: 'nope' } });
+    assert.equal(created.status, 201, created.text);
+    const body = created.json;
+    assert.match(String(body['pk']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(body['component'], 'ak-stage-email-form');
+    assert.equal(body['verbose_name'], 'Email Stage');
+    assert.equal(body['verbose_name_plural'], 'Email Stages');
+    assert.equal(body['meta_model_name'], 'authentik_stages_email.emailstage');
+    assert.deepEqual(body['flow_set'], []);
+    // DRF conversions: "587" → 587, 42 → "42", "yes" → true; defaults for what was not sent.
+    assert.equal(body['port'], 587);
+    assert.equal(body['subject'], '42');
+    assert.equal(body['use_tls'], true);
+    assert.equal(body['template'], 'email/password_reset.html');
+    assert.equal(body['token_expiry'], 'minutes=30');
+    assert.equal(body['from_address'], 'system@authentik.local');
+    assert.equal(body['recovery_max_attempts'], 5);
+    assert.ok(!('password' in body), 'write-only password is not returned');
+    assert.ok(!('unknown_key' in body));
+    const schemaKeys = Object.keys((sb.catalog.api.schemas['EmailStage']!['properties'] as Json) ?? {});
+    assert.deepEqual(Object.keys(body), schemaKeys);
+    // Stored, though: the store keeps it, and a later GET still hides it.
+    assert.equal(sb.store.getStage(String(body['pk']))?.['password'], 'hunter2');
+    const read = await api(sb, 'GET', `${EMAIL}${String(body['pk'])}/`);
+    assert.deepEqual(read.json, body);
+  });
+
+  it('stores str() of floats as Python does, trims text, and keeps Python int/float apart for choices', async () => {
+    const mail = await api(sb, 'POST', EMAIL, { raw: `{"name": "  ${unique('trim')}  ", "subject": 1.5e20, "username": 100.0}` });
+    assert.equal(mail.status, 201, mail.text);
+    assert.equal(mail.json['subject'], '1.5e+20');
+    assert.equal(mail.json['username'], '100.0');
+    assert.doesNotMatch(String(mail.json['name']), /^\s|\s$/);
+    const totpFloat = await api(sb, 'POST', '/stages/authenticator/totp/', { raw: `{"name": "${unique('totp')}", "digits": 6.0}` });
+    assert.equal(totpFloat.status, 400);
+    assert.deepEqual(totpFloat.json, { digits: ['"6.0" is not a valid choice.'] });
+    const totpInt = await api(sb, 'POST', '/stages/authenticator/totp/', { raw: `{"name": "${unique('totp')}", "digits": 8}` });
+    assert.equal(totpInt.status, 201, totpInt.text);
+    assert.equal(totpInt.json['digits'], '8');
+  });
+
+  it('checks email templates against the built-ins and the server\'s custom templates', async () => {
+    const bad = await api(sb, 'POST', EMAIL, { body: { name: unique('tpl'), template: 'email/nope.html' } });
+    assert.deepEqual(bad.json, { template: ["Invalid template 'email/nope.html' specified."] });
+    const custom = await api(sb, 'POST', EMAIL, { body: { name: unique('tpl'), template: 'custom/welcome.html' } });
+    assert.equal(custom.status, 201, custom.text);
+    const templates = await api(sb, 'GET', '/stages/email/templates/');
+    assert.deepEqual((templates.body as Json[]).slice(0, 2), [
+      { name: 'email/password_reset.html', description: 'Password Reset' },
+      { name: 'email/account_confirmation.html', description: 'Account Confirmation' },
+    ]);
+    assert.deepEqual((templates.body as Json[]).at(-1), { name: 'custom/welcome.html', description: 'Custom Template: custom/welcome.html' });
+  });
+});
+
+describe('sandbox: DRF validation messages', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+
+  const post = (path: string, body: unknown): Promise<Reply> => api(sb, 'POST', path, { body });
+
+  it('required, blank, too long, out of range, several fields at once', async () => {
+    assert.deepEqual((await post(EMAIL, {})).json, { name: ['This field is required.'] });
+    assert.deepEqual((await post(EMAIL, { name: '   ' })).json, { name: ['This field may not be blank.'] });
+    const reply = await post(EMAIL, { name: unique('m'), from_address: `${'a'.repeat(250)}@x.com`, recovery_max_attempts: -1, port: 2147483648, host: '' });
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.json, {
+      host: ['This field may not be blank.'],
+      port: ['Ensure this value is less than or equal to 2147483647.'],
+      from_address: ['Ensure this field has no more than 254 characters.'],
+      recovery_max_attempts: ['Ensure this value is greater than or equal to 0.'],
+    });
+  });
+
+  it('wrong types: integer, boolean, string, choice, email', async () => {
+    const reply = await post(EMAIL, { name: true, port: 'abc', use_tls: 'maybe', from_address: 'not-an-email', timeout: 1.5 });
+    assert.deepEqual(reply.json, {
+      name: ['Not a valid string.'],
+      port: ['A valid integer is required.'],
+      use_tls: ['Must be a valid boolean.'],
+      timeout: ['A valid integer is required.'],
+      from_address: ['Enter a valid email address.'],
+    });
+    const choice = await post('/stages/consent/', { name: unique('c'), mode: 'sometimes' });
+    assert.deepEqual(choice.json, { mode: ['"sometimes" is not a valid choice.'] });
+    const listChoice = await post('/stages/consent/', { name: unique('c'), mode: ['expiring'] });
+    assert.deepEqual(listChoice.json, { mode: ['"[\'expiring\']" is not a valid choice.'] });
+    assert.deepEqual((await post('/stages/deny/', { name: unique('d'), deny_message: null })).json, { deny_message: ['This field may not be null.'] });
+  });
+
+  it('list items are keyed by index; empty lists and non-lists are refused', async () => {
+    const items = await post('/stages/authenticator/validate/', { name: unique('v'), device_classes: ['totp', 'foo', 'static', 7] });
+    assert.deepEqual(items.json, { device_classes: { '1': ['"foo" is not a valid choice.'], '3': ['"7" is not a valid choice.'] } });
+    assert.deepEqual((await post('/stages/authenticator/validate/', { name: unique('v'), device_classes: [] })).json, { device_classes: ['This list may not be empty.'] });
+    assert.deepEqual((await post('/stages/password/', { name: unique('p'), backends: 'authentik.core.auth.InbuiltBackend' })).json, {
+      backends: ['Expected a list of items but got type "str".'],
+    });
+  });
+
+  it('related objects: malformed UUID, unknown pk, object of another type, many-to-many, wrong type', async () => {
+    const malformed = await post('/stages/identification/', { name: unique('i'), user_fields: ['username'], password_stage: 'not-a-uuid' });
+    assert.deepEqual(malformed.json, { password_stage: ['“not-a-uuid” is not a valid UUID.'] });
+    const missing = '00000000-0000-4000-8000-000000000001';
+    const unknown = await post('/stages/identification/', { name: unique('i'), user_fields: ['username'], password_stage: missing.toUpperCase() });
+    assert.deepEqual(unknown.json, { password_stage: [`Invalid pk "${missing.toUpperCase()}" - object does not exist.`] });
+    const otherType = await post('/stages/identification/', { name: unique('i'), user_fields: ['username'], password_stage: pk('default-deny') });
+    assert.deepEqual(otherType.json, { password_stage: [`Invalid pk "${pk('default-deny')}" - object does not exist.`] });
+    const many = await post('/stages/identification/', { name: unique('i'), sources: [demoUuid('source:github'), missing, 'x'] });
+    assert.deepEqual(many.json, { sources: [`Invalid pk "${missing}" - object does not exist.`] });
+    const bool = await post('/stages/identification/', { name: unique('i'), user_fields: ['email'], recovery_flow: true });
+    assert.deepEqual(bool.json, { recovery_flow: ['Incorrect type. Expected pk value, received bool.'] });
+    const prompts = await post('/stages/prompt/stages/', { name: unique('ps'), fields: [] });
+    assert.deepEqual(prompts.json, { fields: ['This list may not be empty.'] });
+    const ok = await post('/stages/identification/', { name: unique('i'), sources: [demoUuid('source:github')], password_stage: pk('default-authentication-password'), recovery_flow: '' });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json['recovery_flow'], null);
+  });
+
+  it('durations: the comma form is refused, unknown keys pass, an overflow is a 500', async () => {
+    const comma = await post(EMAIL, { name: unique('d'), token_expiry: 'hours=3,minutes=17' });
+    assert.deepEqual(comma.json, { token_expiry: ["hours=3,minutes=17 is not in the correct format of 'hours=3;minutes=1'."] });
+    const trailing = await post('/stages/user_login/', { name: unique('d'), session_duration: 'hours=1;' });
+    assert.deepEqual(trailing.json, { session_duration: ["hours=1; is not in the correct format of 'hours=3;minutes=1'."] });
+    const fine = await post('/stages/user_login/', { name: unique('d'), session_duration: 'hours=1;fortnights=2' });
+    assert.equal(fine.status, 201, fine.text);
+    const overflow = await post('/stages/consent/', { name: unique('d'), consent_expire_in: 'days=1e10' });
+    assert.equal(overflow.status, 500);
+  });
+
+  it('non_field_errors from validate(), unique names, and the body itself', async () => {
+    assert.deepEqual((await post('/stages/identification/', { name: unique('i'), user_fields: [] })).json, {
+      non_field_errors: ['When no user fields are selected, at least one source must be selected'],
+    });
+    assert.deepEqual((await post('/stages/redirect/', { name: unique('r'), mode: 'static' })).json, { non_field_errors: ['Target URL should be present when mode is Static.'] });
+    assert.deepEqual((await post('/stages/authenticator/validate/', { name: unique('v'), not_configured_action: 'configure' })).json, {
+      not_configured_action: ['When "Not configured action" is set to "Configure", you must set a configuration stage.'],
+    });
+    assert.deepEqual((await post('/stages/deny/', { name: 'default-authentication-login' })).json, { name: ['stage with this name already exists.'] });
+    assert.deepEqual((await post('/stages/prompt/prompts/', { name: 'default-enrollment-field-username', field_key: 'u', label: 'U', type: 'text' })).json, {
+      name: ['Prompt with this name already exists.'],
+    });
+    assert.deepEqual((await post(EMAIL, [1, 2])).json, { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] });
+    assert.deepEqual((await post(EMAIL, null)).json, { non_field_errors: ['No data provided'] });
+    const notJson = await api(sb, 'POST', EMAIL, { raw: 'nope' });
+    assert.equal(notJson.status, 400);
+    assert.deepEqual(notJson.json, { detail: 'JSON parse error - Expecting value: line 1 column 1 (char 0)' });
+    const trailingComma = await api(sb, 'POST', EMAIL, { raw: '{"name": "x",}' });
+    assert.deepEqual(trailingComma.json, { detail: 'JSON parse error - Illegal trailing comma before end of object: line 1 column 13 (char 12)' });
+    const nan = await api(sb, 'POST', EMAIL, { raw: '{"name": "x", "port": NaN}' });
+    assert.deepEqual(nan.json, { detail: "JSON parse error - Out of range float values are not JSON compliant: 'NaN'" });
+    const text = await api(sb, 'POST', EMAIL, { raw: '{"name": "x"}', headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(text.status, 415);
+    assert.deepEqual(text.json, { detail: 'Unsupported media type "text/plain" in request.' });
+  });
+
+  it('enterprise stages need a licence; a source stage needs a web-based source', async () => {
+    const ldap = await post('/stages/source/', { name: unique('s'), source: demoUuid('source:corporate-ldap') });
+    assert.deepEqual(ldap.json, { source: ['Invalid source selected, only web-based sources are supported.'] });
+    assert.equal((await post('/stages/source/', { name: unique('s'), source: demoUuid('source:github') })).status, 201);
+    const unlicensed = await start({ enterpriseLicensed: false });
+    try {
+      const reply = await api(unlicensed, 'POST', '/stages/mtls/', { body: { name: 'mtls', mode: 'optional', cert_attribute: 'subject', user_attribute: 'email' } });
+      assert.deepEqual(reply.json, { non_field_errors: ['Enterprise is required to create/update this object.'] });
+    } finally {
+      await unlicensed.close();
+    }
+  });
+});
+
+describe('sandbox: PUT, PATCH, DELETE', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+
+  it('PUT requires required fields and keeps stored values of fields it leaves out', async () => {
+    const created = await api(sb, 'POST', EMAIL, { body: { name: unique('put'), subject: 'Hello', password: 'p1' } });
+    const id = String(created.json['pk']);
+    const missing = await api(sb, 'PUT', `${EMAIL}${id}/`, { body: { subject: 'x' } });
+    assert.deepEqual(missing.json, { name: ['This field is required.'] });
+    const put = await api(sb, 'PUT', `${EMAIL}${id}/`, { body: { name: String(created.json['name']), port: 2525 } });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.json['subject'], 'Hello');
+    assert.equal(put.json['port'], 2525);
+    assert.equal(sb.store.getStage(id)?.['password'], 'p1', 'a PUT without the secret keeps it');
+    const taken = await api(sb, 'PUT', `${EMAIL}${id}/`, { body: { name: 'default-recovery-email' } });
+    assert.deepEqual(taken.json, { name: ['stage with this name already exists.'] });
+  });
+
+  it('PATCH validates only what is sent, and validate() still misfires on partial bodies as the server does', async () => {
+    const id = pk('default-recovery-email');
+    const patch = await api(sb, 'PATCH', `${EMAIL}${id}/`, { body: { subject: 'New subject' } });
+    assert.equal(patch.status, 200, patch.text);
+    assert.equal(patch.json['subject'], 'New subject');
+    assert.equal(patch.json['name'], 'default-recovery-email');
+    assert.deepEqual((await api(sb, 'PATCH', `${EMAIL}${id}/`, { body: { port: 'x' } })).json, { port: ['A valid integer is required.'] });
+    const ident = await api(sb, 'PATCH', `/stages/identification/${pk('default-authentication-identification')}/`, { body: { show_matched_user: false } });
+    assert.deepEqual(ident.json, { non_field_errors: ['When no user fields are selected, at least one source must be selected'] });
+  });
+
+  it('a change made on the "server" (store.updateStage) is what the next GET returns', async () => {
+    const id = pk('default-deny');
+    sb.store.updateStage(id, { deny_message: 'Changed remotely' });
+    assert.equal((await api(sb, 'GET', `/stages/deny/${id}/`)).json['deny_message'], 'Changed remotely');
+  });
+
+  it('DELETE answers 204, cascades bindings and clears references', async () => {
+    const id = pk('default-authentication-password');
+    const before = await api(sb, 'GET', `/stages/password/${id}/used_by/`);
+    assert.deepEqual(
+      (before.body as Json[]).map((u) => [u['app'], u['model_name'], u['action']]),
+      [
+        ['authentik_flows', 'flowstagebinding', 'cascade'],
+        ['authentik_stages_identification', 'identificationstage', 'set_null'],
+      ],
+    );
+    const del = await api(sb, 'DELETE', `/stages/password/${id}/`);
+    assert.equal(del.status, 204);
+    assert.equal(del.text, '');
+    assert.equal((await api(sb, 'GET', `/stages/password/${id}/`)).status, 404);
+    const ident = await api(sb, 'GET', `/stages/identification/${pk('default-authentication-identification')}/`);
+    assert.equal(ident.json['password_stage'], null);
+    const flow = await api(sb, 'GET', '/flows/instances/default-authentication-flow/');
+    assert.ok(!(flow.json['stages'] as string[]).includes(id));
+  });
+});
+
+describe('sandbox: authentication, 404, 405, server info', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+
+  it('answers 403 without a token, with a wrong token, and with another scheme', async () => {
+    const none = await api(sb, 'GET', EMAIL, { token: null });
+    assert.equal(none.status, 403);
+    assert.deepEqual(none.json, { detail: 'Authentication credentials were not provided.' });
+    const wrong = await api(sb, 'GET', EMAIL, { token: 'wrong' });
+    assert.equal(wrong.status, 403);
+    assert.deepEqual(wrong.json, { detail: 'Token invalid/expired' });
+    const basic = await api(sb, 'GET', EMAIL, { token: null, headers: { Authorization: 'Basic YWI6Y2Q=' } });
+    assert.deepEqual(basic.json, { detail: 'Unsupported authentication type' });
+    assert.equal((await api(sb, 'POST', EMAIL, { token: null, body: { name: 'x' } })).status, 403);
+    assert.equal((await call(sb, 'GET', '/_sandbox/requests', { token: null })).status, 403);
+  });
+
+  it('answers 404 with DRF\'s wording for unknown objects, 405 for wrong methods, 301 without the trailing slash', async () => {
+    const missing = await api(sb, 'GET', `${EMAIL}00000000-0000-4000-8000-000000000000/`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.json, { detail: 'No EmailStage matches the given query.' });
+    assert.deepEqual((await api(sb, 'GET', `${EMAIL}not-a-uuid/`)).json, { detail: 'No EmailStage matches the given query.' });
+    assert.deepEqual((await api(sb, 'GET', `${EMAIL}${pk('default-deny')}/`)).json, { detail: 'No EmailStage matches the given query.' }, 'a stage of another type');
+    assert.deepEqual((await api(sb, 'GET', '/stages/all/00000000-0000-4000-8000-000000000000/')).json, { detail: 'No Stage matches the given query.' });
+    assert.deepEqual((await api(sb, 'GET', '/flows/instances/nope/')).json, { detail: 'No Flow matches the given query.' });
+    const method = await api(sb, 'DELETE', '/stages/all/');
+    assert.equal(method.status, 405);
+    assert.deepEqual(method.json, { detail: 'Method "DELETE" not allowed.' });
+    assert.equal((await api(sb, 'POST', '/admin/version/', { body: {} })).status, 405);
+    assert.equal((await api(sb, 'GET', '/no/such/endpoint/')).status, 404);
+    const noSlash = await api(sb, 'GET', '/stages/email');
+    assert.equal(noSlash.status, 301);
+    assert.equal(noSlash.headers.get('location'), '/api/v3/stages/email/');
+  });
+
+  it('serves /schema/ without a token: YAML by default, JSON on ?format=json or Accept', async () => {
+    const yaml = await api(sb, 'GET', '/schema/', { token: null });
+    assert.equal(yaml.status, 200);
+    assert.match(yaml.headers.get('content-type') ?? '', /^application\/vnd\.oai\.openapi\b/);
+    assert.equal(yaml.text, readFileSync(pinnedOpenApi, 'utf8'));
+    assert.equal((parseYaml(yaml.text.slice(0, yaml.text.indexOf('\npaths:'))) as { info: { version: string } }).info.version, '2026.8.3');
+    const json = await api(sb, 'GET', '/schema/?format=json', { token: null });
+    assert.match(json.headers.get('content-type') ?? '', /^application\/vnd\.oai\.openapi\+json/);
+    assert.equal((json.json['info'] as Json)['version'], '2026.8.3');
+    const accept = await api(sb, 'GET', '/schema/', { token: null, headers: { Accept: 'application/json' } });
+    assert.match(accept.headers.get('content-type') ?? '', /^application\/json/);
+    assert.ok('paths' in accept.json);
+    assert.equal((await api(sb, 'GET', '/schema/', { token: 'wrong' })).status, 403, 'a wrong token is refused even here');
+  });
+
+  it('/admin/version/ and /core/users/me/ follow their schemas', async () => {
+    const version = await api(sb, 'GET', '/admin/version/');
+    assert.deepEqual(version.json, { version_current: '2026.8.3', version_latest: '2026.8.3', version_latest_valid: true, build_hash: '', outdated: false, outpost_outdated: false });
+    const me = await api(sb, 'GET', '/core/users/me/');
+    const user = me.json['user'] as Json;
+    assert.equal(user['username'], 'akadmin');
+    assert.equal(user['is_superuser'], true);
+    assert.deepEqual(Object.keys(user), Object.keys(sb.catalog.api.schemas['UserSelf']!['properties'] as Json));
+  });
+});
+
+describe('sandbox: /stages/all/, types, flows and used_by', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+
+  it('/stages/all/ lists every stage with meta_model_name, component and verbose_name', async () => {
+    const all = await api(sb, 'GET', '/stages/all/?page_size=100');
+    const results = all.json['results'] as Json[];
+    assert.equal(results.length, sb.store.stageCount());
+    const email = results.find((r) => r['name'] === 'default-recovery-email')!;
+    assert.deepEqual(Object.keys(email), ['pk', 'name', 'component', 'verbose_name', 'verbose_name_plural', 'meta_model_name', 'flow_set']);
+    assert.equal(email['meta_model_name'], 'authentik_stages_email.emailstage');
+    assert.equal(email['component'], 'ak-stage-email-form');
+    const one = await api(sb, 'GET', `/stages/all/${pk('default-enrollment-prompt')}/`);
+    assert.equal(one.json['verbose_name'], 'Prompt Stage');
+    assert.deepEqual((await api(sb, 'GET', '/stages/all/?name=default-deny')).json['results'], [results.find((r) => r['name'] === 'default-deny')]);
+  });
+
+  it('/stages/all/types/ lists the 26 stage types as TypeCreate, sorted by name', async () => {
+    const types = (await api(sb, 'GET', '/stages/all/types/')).body as Json[];
+    assert.equal(types.length, 26);
+    const names = types.map((t) => String(t['name']));
+    assert.deepEqual(names, [...names].sort());
+    const email = types.find((t) => t['model_name'] === 'emailstage')!;
+    assert.deepEqual(Object.keys(email), ['name', 'description', 'component', 'model_name', 'icon_url', 'requires_enterprise', 'deprecated']);
+    assert.equal(email['name'], 'Email Stage');
+    assert.equal(email['component'], 'ak-stage-email-form');
+    assert.equal(types.find((t) => t['model_name'] === 'mutualtlsstage')!['requires_enterprise'], true);
+    assert.ok(types.some((t) => t['model_name'] === 'endpointstage'));
+  });
+
+  it('computes flow_set from the bindings, in the FlowSet shape', async () => {
+    const login = await api(sb, 'GET', `/stages/user_login/${pk('default-authentication-login')}/`);
+    const flowSet = login.json['flow_set'] as Json[];
+    assert.deepEqual(flowSet.map((f) => f['slug']), ['default-authentication-flow', 'default-enrollment-flow', 'default-recovery-flow']);
+    assert.deepEqual(Object.keys(flowSet[0]!), Object.keys(sb.catalog.api.schemas['FlowSet']!['properties'] as Json));
+    assert.deepEqual((await api(sb, 'GET', `/stages/deny/${pk('default-deny')}/`)).json['flow_set'], []);
+    sb.store.bindStage({ target: 'default-recovery-flow', stage: 'default-deny', order: 200 });
+    const deny = await api(sb, 'GET', `/stages/deny/${pk('default-deny')}/`);
+    assert.deepEqual((deny.json['flow_set'] as Json[]).map((f) => f['slug']), ['default-recovery-flow']);
+    const flow = await api(sb, 'GET', '/flows/instances/default-recovery-flow/');
+    assert.equal((flow.json['stages'] as string[]).at(-1), pk('default-deny'));
+    const bindings = await api(sb, 'GET', `/flows/bindings/?target=${demoUuid('flow:default-recovery-flow')}`);
+    assert.deepEqual((bindings.json['results'] as Json[]).map((b) => [b['order'], (b['stage_obj'] as Json)['name']]), [
+      [10, 'default-recovery-identification'],
+      [20, 'default-recovery-email'],
+      [100, 'default-authentication-login'],
+      [200, 'default-deny'],
+    ]);
+  });
+
+  it('used_by lists the bindings and stages using a stage, and the prompt stages using a prompt', async () => {
+    const used = (await api(sb, 'GET', `/stages/user_login/${pk('default-authentication-login')}/used_by/`)).body as Json[];
+    assert.equal(used.length, 3);
+    for (const entry of used) {
+      assert.deepEqual(Object.keys(entry), ['app', 'model_name', 'pk', 'name', 'action']);
+      assert.equal(entry['model_name'], 'flowstagebinding');
+      assert.match(String(entry['name']), /^Flow-stage binding #100 to [0-9a-f-]{36}$/);
+    }
+    const prompt = (await api(sb, 'GET', `/stages/prompt/prompts/${demoUuid('prompt:username')}/used_by/`)).body as Json[];
+    assert.deepEqual(prompt, [{ app: 'authentik_stages_prompt', model_name: 'promptstage', pk: pk('default-enrollment-prompt'), name: 'default-enrollment-prompt', action: 'cascade_many' }]);
+    const promptObj = await api(sb, 'GET', `/stages/prompt/prompts/${demoUuid('prompt:username')}/`);
+    assert.deepEqual((promptObj.json['prompt_stages_obj'] as Json[]).map((s) => s['name']), ['default-enrollment-prompt']);
+  });
+});
+
+describe('sandbox: faults and the request log', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+
+  it('injects a delay, a status with a body, and a dropped connection, each for `times` requests', async () => {
+    sb.faults.add({ path: '/stages/deny/', delayMs: 150 });
+    let t0 = performance.now();
+    assert.equal((await api(sb, 'GET', '/stages/deny/')).status, 200);
+    assert.ok(performance.now() - t0 >= 140, 'delayed');
+    t0 = performance.now();
+    await api(sb, 'GET', '/stages/deny/');
+    assert.ok(performance.now() - t0 < 140, 'the rule applied once');
+
+    sb.faults.add({ method: 'post', path: '^/api/v3/stages/email/$', status: 500, body: { detail: 'boom' }, times: 2 });
+    assert.equal((await api(sb, 'GET', EMAIL)).status, 200, 'GET does not match a POST rule');
+    for (let i = 0; i < 2; i++) {
+      const failed = await api(sb, 'POST', EMAIL, { body: { name: unique('f') } });
+      assert.equal(failed.status, 500);
+      assert.deepEqual(failed.json, { detail: 'boom' });
+    }
+    assert.equal((await api(sb, 'POST', EMAIL, { body: { name: unique('f') } })).status, 201);
+
+    sb.faults.add({ path: '/admin/version/', drop: true });
+    await assert.rejects(api(sb, 'GET', '/admin/version/'), TypeError);
+    assert.equal((await api(sb, 'GET', '/admin/version/')).status, 200);
+    sb.faults.clear();
+  });
+
+  it('takes rules and a global latency over HTTP at /_sandbox/faults', async () => {
+    const added = await call(sb, 'POST', '/_sandbox/faults', { body: { rules: [{ path: 'version', status: 503, times: 0 }], latencyMs: 60 } });
+    assert.equal(added.status, 201);
+    assert.equal(added.json['latencyMs'], 60);
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      assert.equal((await api(sb, 'GET', '/admin/version/')).status, 503, 'times: 0 means always');
+      assert.ok(performance.now() - t0 >= 55);
+    }
+    assert.equal((await call(sb, 'DELETE', '/_sandbox/faults')).status, 204);
+    assert.equal((await api(sb, 'GET', '/admin/version/')).status, 200);
+    assert.equal(sb.faults.latencyMs, 0);
+  });
+
+  it('records every API request (method, path, query, status, body) and can be cleared', async () => {
+    assert.equal((await call(sb, 'DELETE', '/_sandbox/requests')).status, 204);
+    assert.equal(sb.requests.length, 0);
+    await api(sb, 'GET', '/stages/all/?search=deny&page=1');
+    await api(sb, 'POST', '/stages/deny/', { body: { name: unique('log') } });
+    await api(sb, 'GET', '/stages/deny/', { token: null });
+    const log = (await call(sb, 'GET', '/_sandbox/requests')).body as Json[];
+    assert.deepEqual(
+      log.map((r) => [r['method'], r['path'], r['status']]),
+      [
+        ['GET', '/api/v3/stages/all/', 200],
+        ['POST', '/api/v3/stages/deny/', 201],
+        ['GET', '/api/v3/stages/deny/', 403],
+      ],
+    );
+    assert.deepEqual(log[0]!['query'], { search: 'deny', page: '1' });
+    assert.match(String((log[1]!['body'] as Json)['name']), /^log-/);
+    assert.equal(sb.requests.length, 3);
+    sb.requests.clear();
+    assert.deepEqual((await call(sb, 'GET', '/_sandbox/requests')).body, [], 'control requests are not recorded');
+  });
+});
+
+describe('sandbox: state, seeds, other schema versions', () => {
+  it('keeps its state in a JSON file across restarts (write-only values included)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-state-'));
+    const statePath = join(dir, 'state.json');
+    const first = await start({ statePath });
+    const created = await api(first, 'POST', EMAIL, { body: { name: 'persisted', password: 's3cret' } });
+    assert.equal(created.status, 201);
+    await api(first, 'DELETE', `/stages/deny/${pk('default-deny')}/`);
+    const onDisk = JSON.parse(readFileSync(statePath, 'utf8')) as { stages: Json[] };
+    assert.ok(onDisk.stages.some((s) => s['name'] === 'persisted' && s['password'] === 's3cret'));
+    assert.ok(!onDisk.stages.some((s) => s['name'] === 'default-deny'));
+    await first.close();
+    const second = await start({ statePath });
+    try {
+      const read = await api(second, 'GET', `${EMAIL}${String(created.json['pk'])}/`);
+      assert.equal(read.status, 200);
+      assert.equal(read.json['name'], 'persisted');
+      assert.equal(second.store.getStage(String(created.json['pk']))?.['password'], 's3cret');
+      assert.equal((await api(second, 'GET', `/stages/deny/${pk('default-deny')}/`)).status, 404);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('loads a seed file whose references name their objects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
+    const seedPath = join(dir, 'seed.json');
+    writeFileSync(
+      seedPath,
+      JSON.stringify({
+        flows: [{ slug: 'login', designation: 'authentication' }],
+        sources: [{ model: 'authentik_sources_saml.samlsource', slug: 'corp-saml' }],
+        stages: [
+          { model: 'authentik_stages_identification.identificationstage', name: 'ident', user_fields: ['email'], password_stage: 'pw', sources: ['corp-saml'] },
+          { model: 'authentik_stages_password.passwordstage', name: 'pw', backends: ['authentik.core.auth.InbuiltBackend'] },
+        ],
+        bindings: [{ flow: 'login', stage: 'ident', order: 10 }],
+      }),
+    );
+    const sb = await start({ seed: seedPath });
+    try {
+      const all = await api(sb, 'GET', '/stages/all/');
+      assert.deepEqual((all.json['results'] as Json[]).map((s) => s['name']), ['ident', 'pw']);
+      const ident = (await api(sb, 'GET', '/stages/identification/')).json['results'] as Json[];
+      assert.equal(ident[0]!['password_stage'], sb.store.findStageByName('pw')!.pk);
+      assert.deepEqual(ident[0]!['sources'], [sb.store.getSource('corp-saml')!.pk]);
+      assert.deepEqual((ident[0]!['flow_set'] as Json[]).map((f) => f['slug']), ['login']);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('serves another authentik version\'s document (2025.8: flow_set writable in the schema → 500)', async () => {
+    const sb = await startSandbox2025();
+    try {
+      assert.equal((await api(sb, 'GET', '/admin/version/')).json['version_current'], '2025.8.6');
+      const nullName = await api(sb, 'POST', '/stages/authenticator/totp/', { body: { name: unique('t'), digits: 6, friendly_name: null } });
+      assert.equal(nullName.status, 201, nullName.text);
+      const nested = await api(sb, 'POST', '/stages/deny/', { body: { name: unique('n'), flow_set: [] } });
+      assert.equal(nested.status, 500);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+function startSandbox2025(): Promise<Sandbox> {
+  return startSandbox({ schemaPath: olderOpenApi });
+}
+
+describe('sandbox: command line', () => {
+  const bundle = join(repoRoot, 'dist', 'sandbox.js');
+  before(() => {
+    if (!existsSync(bundle)) {
+      const built = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--only=sandbox'], { cwd: repoRoot, encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stderr);
+    }
+  });
+
+  it('prints its URL and token, serves, logs one line per request without the token, and stops on SIGTERM', async () => {
+    const refused = spawnSync(process.execPath, [bundle, '--bogus'], { encoding: 'utf8' });
+    assert.equal(refused.status, 2, 'unknown options are refused');
+    assert.match(refused.stderr, /unknown option --bogus/);
+    const token = 'cli-Secr3t-token';
+    const child = spawn(process.execPath, [bundle, '--port', '0', '--token', token], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${stdout} stderr: ${stderr}`)), 20_000);
+        const check = (): void => {
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+          if (m && stdout.includes('Token:')) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        };
+        child.stdout.on('data', check);
+        child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
+      });
+      assert.match(stdout, new RegExp(`Token:\\s+${token}`));
+      const ok = await fetch(`${url}/api/v3/admin/version/`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(ok.status, 200);
+      const denied = await fetch(`${url}/api/v3/stages/all/?q=${token}`);
+      assert.equal(denied.status, 403);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.match(stderr, /^GET \/api\/v3\/admin\/version\/ 200 \d+\.\dms$/m);
+      assert.match(stderr, /^GET \/api\/v3\/stages\/all\/\?q=\*\*\* 403 /m);
+      assert.ok(!stderr.includes(token), 'the token never appears in the log');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+  });
+
+});
