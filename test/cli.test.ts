@@ -69,6 +69,6 @@ describe('authentik-stages validate', () => {
     }
     const help = run(dir, '--help');
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /Usage: authentik-stages validate/);
+    assert.match(help.stdout, /authentik-stages validate <files or globs…>/);
   });
 });

@@ -364,10 +364,21 @@ describe('sandbox: PUT, PATCH, DELETE', () => {
     assert.deepEqual(ident.json, { non_field_errors: ['When no user fields are selected, at least one source must be selected'] });
   });
 
-  it('a change made on the "server" (store.updateStage) is what the next GET returns', async () => {
+  it('changes made through the store (update, add, delete) are what the next requests see', async () => {
     const id = pk('default-deny');
     sb.store.updateStage(id, { deny_message: 'Changed remotely' });
     assert.equal((await api(sb, 'GET', `/stages/deny/${id}/`)).json['deny_message'], 'Changed remotely');
+    const added = sb.store.addStages([
+      { model: 'authentik_stages_deny.denystage', name: 'added-1' },
+      { model: 'authentik_stages_deny.denystage', name: 'added-2', deny_message: 'no' },
+    ]);
+    const list = await api(sb, 'GET', '/stages/deny/?search=added');
+    assert.deepEqual((list.json['results'] as Json[]).map((r) => [r['name'], r['deny_message']]), [
+      ['added-1', ''],
+      ['added-2', 'no'],
+    ]);
+    assert.ok(sb.store.deleteStage(added[0]!.pk));
+    assert.equal((await api(sb, 'GET', `/stages/deny/${added[0]!.pk}/`)).status, 404);
   });
 
   it('DELETE answers 204, cascades bindings and clears references', async () => {
@@ -651,6 +662,66 @@ describe('sandbox: state, seeds, other schema versions', () => {
       assert.equal(nullName.status, 201, nullName.text);
       const nested = await api(sb, 'POST', '/stages/deny/', { body: { name: unique('n'), flow_set: [] } });
       assert.equal(nested.status, 500);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('sandbox: any OpenAPI document', () => {
+  it('discovers stage types from the document and runs DRF\'s URL, float and list-item checks', async () => {
+    const json = (ref: string): Json => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+    const doc = {
+      openapi: '3.0.3',
+      info: { version: '9.9.9' },
+      paths: {
+        '/stages/sample/': { get: { responses: { '200': json('PaginatedSampleStageList') } }, post: { requestBody: json('SampleStageRequest'), responses: { '201': json('SampleStage') } } },
+        '/stages/sample/{stage_uuid}/': {
+          get: { parameters: [{ in: 'path', name: 'stage_uuid', description: 'A UUID string identifying this Sample Stage.', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': json('SampleStage') } },
+          patch: { requestBody: json('SampleStageRequest'), responses: { '200': json('SampleStage') } },
+        },
+      },
+      components: {
+        schemas: {
+          ModelEnum: { enum: ['authentik_core.user', 'authentik_stages_sample.samplestage'], type: 'string' },
+          Pagination: { type: 'object', properties: { next: { type: 'number' } } },
+          PaginatedSampleStageList: { type: 'object', properties: { pagination: { $ref: '#/components/schemas/Pagination' }, results: { type: 'array', items: { $ref: '#/components/schemas/SampleStage' } } }, required: ['pagination', 'results'] },
+          SampleStage: {
+            type: 'object',
+            properties: { pk: { type: 'string', format: 'uuid', readOnly: true }, component: { type: 'string', readOnly: true }, name: { type: 'string' }, homepage: { type: 'string', format: 'uri' }, ratio: { type: 'number' }, tags: { type: 'array', items: { type: 'string' } } },
+            required: ['pk', 'name'],
+          },
+          SampleStageRequest: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', minLength: 1 },
+              homepage: { type: 'string', format: 'uri', minLength: 1 },
+              ratio: { type: 'number', minimum: 0, maximum: 1 },
+              tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 3 } },
+            },
+            required: ['name', 'homepage'],
+          },
+        },
+      },
+    };
+    const path = join(mkdtempSync(join(tmpdir(), 'sandbox-doc-')), 'openapi.json');
+    writeFileSync(path, JSON.stringify(doc));
+    const sb = await startSandbox({ schemaPath: path, seed: {} });
+    try {
+      const bad = await api(sb, 'POST', '/stages/sample/', { body: { name: 's', homepage: 'example.com', ratio: 'abc', tags: ['ab', 'toolong', ''] } });
+      assert.deepEqual(bad.json, {
+        homepage: ['Enter a valid URL.'],
+        ratio: ['A valid number is required.'],
+        tags: { '1': ['Ensure this field has no more than 3 characters.'], '2': ['This field may not be blank.'] },
+      });
+      assert.deepEqual((await api(sb, 'POST', '/stages/sample/', { body: { name: 's', homepage: 'https://example.com/x', ratio: 2 } })).json, { ratio: ['Ensure this value is less than or equal to 1.'] });
+      const created = await api(sb, 'POST', '/stages/sample/', { body: { name: 's', homepage: 'https://example.com/x', ratio: '0.25' } });
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual({ ...created.json, pk: '' }, { pk: '', component: 'ak-stage-sample-form', name: 's', homepage: 'https://example.com/x', ratio: 0.25, tags: [] });
+      const types = (await api(sb, 'GET', '/stages/all/types/')).body as Json[];
+      assert.deepEqual(types.map((t) => [t['name'], t['model_name']]), [['Sample Stage', 'samplestage']]);
+      assert.equal((await api(sb, 'DELETE', `/stages/sample/${String(created.json['pk'])}/`)).status, 405, 'the document has no DELETE here');
+      assert.equal((await api(sb, 'GET', '/admin/version/')).status, 200);
     } finally {
       await sb.close();
     }

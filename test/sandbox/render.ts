@@ -62,8 +62,9 @@ export class Renderer {
     return out;
   }
 
-  /** Any component schema from plain values (`Version`, `SessionUser`, …); nested `$ref` objects recurse. */
+  /** Any component schema from plain values (`Version`, `SessionUser`, …); nested `$ref` objects recurse; optional properties without a value are left out. */
   bySchema(schemaName: string, values: Values): Record<string, unknown> {
+    if (!this.catalog.api.schemas[schemaName]?.['properties']) return { ...values }; // a document without it: the values as they are
     return this.shape(this.propsOf(schemaName), (name, schema) => {
       const value = values[name];
       const ref = this.refOf(schema);

@@ -215,8 +215,8 @@ export function applySeed(store: SandboxStore, seed: SeedData): void {
       if (enroll !== undefined) resolved['enrollment_flow'] = resolveReference(store, 'flow', enroll, `source ${source.slug}.enrollment_flow`);
       store.addSource(resolved);
     }
-    const promptType = store.typeOf('Prompt');
     for (const prompt of seed.prompts ?? []) {
+      const promptType = store.typeOf('Prompt');
       const { pk, model: _model, ...values } = prompt;
       checkFields(promptType, values, `prompt ${prompt.name}`);
       store.insert(promptType, values, pk);
