@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import {
   AuthentikAbortError,
@@ -30,6 +30,7 @@ import {
   type FetchLike,
   type StageObject,
 } from '../client/src/api';
+import { startSandbox, type Sandbox } from './sandbox/server';
 
 const TOKEN = 'ak-test-Secr3tT0ken-0123456789abcdef';
 const BASE = 'https://auth.example.com';
@@ -468,7 +469,7 @@ describe('AuthentikClient with a fake fetch', () => {
       assert.deepEqual(error.nonFieldErrors, ['Either A or B must be set.']);
       assert.deepEqual(error.issues.find((i) => i.path[0] === 'sources')?.path, ['sources', 1]);
       assert.match(error.message, /^authentik at https:\/\/auth\.example\.com rejected POST \/api\/v3\/stages\/identification\/ \(400\): /);
-      assert.match(error.message, /name: This field is required\./);
+      assert.match(error.message, /: Either A or B must be set; name: This field is required; sources: \[1\]: Invalid pk "nope" - object does not exist;/);
       assert.match(error.message, /Fix `name`, `sources`, `fields`, `config` and try again\./);
     });
 
@@ -760,5 +761,215 @@ describe('AuthentikClient over HTTPS with a self-signed certificate', () => {
       server.close();
       server.closeAllConnections();
     }
+  });
+});
+
+describe('AuthentikClient against the sandbox server', () => {
+  const DUMMY = '/stages/dummy/';
+  const DUMMIES = 250;
+  let sandbox: Sandbox;
+  let client: AuthentikClient;
+  const logs: string[] = [];
+
+  before(async () => {
+    sandbox = await startSandbox({
+      port: 0,
+      token: TOKEN,
+      seed: { demo: true, generate: [{ model: 'authentik_stages_dummy.dummystage', count: DUMMIES, namePrefix: 'bulk-dummy-' }] },
+    });
+    client = new AuthentikClient({ baseUrl: sandbox.url, token: TOKEN, timeoutMs: 5_000, retry: { initialDelayMs: 5, maxDelayMs: 20 }, logger: (line) => logs.push(line) });
+  });
+  after(async () => {
+    await sandbox?.close();
+  });
+  beforeEach(() => {
+    sandbox.faults.clear();
+    sandbox.faults.latencyMs = 0;
+    sandbox.requests.clear();
+  });
+
+  const requestsTo = (method: string, fragment: string): number => sandbox.requests.filter((r) => r.method === method && r.path.includes(fragment)).length;
+
+  test('server info: version, me, stage types, email templates, schema (without the token)', async () => {
+    assert.equal((await client.version()).version_current, '2026.8.3');
+    assert.equal((await client.me()).user.username, 'akadmin');
+    const types = await client.stageTypes();
+    assert.ok(types.some((t) => t.model_name === 'emailstage' && t.component === 'ak-stage-email-form'));
+    assert.ok((await client.emailTemplates()).some((t) => t.name === 'email/password_reset.html'));
+    const anonymous = new AuthentikClient({ baseUrl: sandbox.url, token: '' });
+    assert.match(await anonymous.schema(), /^openapi: 3\./);
+    assert.equal(JSON.parse(await anonymous.schema({ format: 'json' })).info.title, 'authentik');
+  });
+
+  test('listAll reads every page of a stage type, in order, with bounded concurrency', async () => {
+    const expected = sandbox.store.listStages('authentik_stages_dummy.dummystage').length;
+    assert.ok(expected >= DUMMIES);
+    const sequential = await client.listAll(DUMMY, { pageSize: 20, concurrency: 1 });
+    sandbox.requests.clear();
+    sandbox.faults.latencyMs = 15;
+    const progress: number[] = [];
+    const concurrent = await client.listAll(DUMMY, { pageSize: 20, concurrency: 4, onProgress: (p) => progress.push(p.loaded) });
+    assert.equal(concurrent.length, expected);
+    assert.deepEqual(
+      concurrent.map((s) => s.pk),
+      sequential.map((s) => s.pk),
+    );
+    assert.equal(new Set(concurrent.map((s) => s.pk)).size, expected);
+    assert.ok(concurrent.every((s) => s.meta_model_name === 'authentik_stages_dummy.dummystage'));
+    const pages = Math.ceil(expected / 20);
+    assert.equal(requestsTo('GET', DUMMY), pages);
+    assert.equal(progress.at(-1), expected);
+    assert.deepEqual(
+      sandbox.requests.map((r) => Number(r.query.page)).sort((a, b) => a - b),
+      Array.from({ length: pages }, (_, i) => i + 1),
+    );
+    // pages(): the same objects page by page; search and ordering reach the server.
+    const seen: string[] = [];
+    for await (const page of client.pages(DUMMY, { pageSize: 100 })) {
+      assert.equal(page.pagination.total_pages, Math.ceil(expected / 100));
+      seen.push(...page.results.map((s) => s.pk));
+    }
+    assert.deepEqual(seen, sequential.map((s) => s.pk));
+    const found = await client.listAll(DUMMY, { search: 'bulk-dummy-01', ordering: '-name' });
+    assert.deepEqual(
+      found.map((s) => s.name),
+      Array.from({ length: 10 }, (_, i) => `bulk-dummy-01${9 - i}`),
+    );
+    // authentik caps page_size at its maximum (100): the client follows the server's page count.
+    const capped = await client.listPage(DUMMY, { pageSize: 1000 });
+    assert.equal(capped.results.length, 100);
+    assert.equal((await client.listAll(DUMMY, { pageSize: 1000 })).length, expected);
+    assert.equal((await client.allStages()).length, sandbox.store.stageCount());
+  });
+
+  test('create → retrieve → update (PUT) → partialUpdate (PATCH) → usedBy → delete → 404', async () => {
+    const created = await client.create('/stages/email/', { name: 'api-client-email', subject: 'Hello', timeout: 30, token_expiry: 'hours=2' });
+    assert.match(created.pk, /^[0-9a-f-]{36}$/);
+    assert.equal(created.meta_model_name, 'authentik_stages_email.emailstage');
+    assert.equal(created.component, 'ak-stage-email-form');
+    assert.equal(created.timeout, 30);
+    const fetched = await client.retrieve('/stages/email/', created.pk);
+    assert.equal(fetched.subject, 'Hello');
+    const updated = await client.update('/stages/email/', created.pk, { name: 'api-client-email', subject: 'Changed', timeout: 45 });
+    assert.equal(updated.subject, 'Changed');
+    assert.equal(updated.timeout, 45);
+    const patched = await client.partialUpdate('/stages/email/', created.pk, { subject: 'Patched' });
+    assert.equal(patched.subject, 'Patched');
+    assert.equal(patched.timeout, 45);
+    assert.equal(sandbox.store.getStage(created.pk)?.['subject'], 'Patched');
+    assert.deepEqual(await client.usedBy('/stages/email/', created.pk), []);
+    await client.delete('/stages/email/', created.pk);
+    const error = await rejection(client.retrieve('/stages/email/', created.pk));
+    assert.ok(error instanceof AuthentikNotFoundError);
+    assert.equal(error.detail, 'No EmailStage matches the given query.');
+    assert.ok((await rejection(client.delete('/stages/email/', created.pk))) instanceof AuthentikNotFoundError);
+  });
+
+  test('flows, bindings and usedBy of a bound stage', async () => {
+    const flows = await client.flows();
+    const flow = flows.find((f) => f.slug === 'default-authentication-flow');
+    assert.ok(flow);
+    assert.equal((await client.flow('default-authentication-flow')).pk, flow.pk);
+    const bindings = await client.bindings({ target: flow.pk });
+    assert.ok(bindings.length > 0);
+    assert.ok(bindings.every((b) => b.target === flow.pk));
+    const stagePk = bindings[0]!.stage;
+    const ofStage = await client.bindings({ stage: stagePk });
+    assert.ok(ofStage.every((b) => b.stage === stagePk));
+    const usedBy = await client.usedBy('/stages/all/', stagePk);
+    assert.ok(usedBy.some((u) => u.model_name === 'flowstagebinding'));
+  });
+
+  test('400: field errors decoded (list items by index), nothing created', async () => {
+    const before = sandbox.store.stageCount();
+    const error = await rejection(client.create('/stages/identification/', { name: 'api-client-id', user_fields: ['username', 'bogus'], sources: ['not-a-uuid'] }));
+    assert.ok(error instanceof AuthentikValidationError);
+    assert.equal(error.status, 400);
+    assert.deepEqual(error.fieldErrors.user_fields, ['[1]: "bogus" is not a valid choice.']);
+    assert.deepEqual(error.issues.find((i) => i.path[0] === 'user_fields')?.path, ['user_fields', 1]);
+    assert.equal(error.fieldErrors.sources?.length, 1);
+    assert.match(error.message, /rejected POST \/api\/v3\/stages\/identification\/ \(400\)/);
+    const email = await rejection(client.create('/stages/email/', { timeout: 'abc', token_expiry: 'hours=3,minutes=17' }));
+    assert.ok(email instanceof AuthentikValidationError);
+    assert.deepEqual(email.fieldErrors.name, ['This field is required.']);
+    assert.deepEqual(email.fieldErrors.timeout, ['A valid integer is required.']);
+    assert.ok(email.fieldErrors.token_expiry?.[0]?.includes('hours=3,minutes=17'));
+    assert.equal(sandbox.store.stageCount(), before);
+    assert.equal(requestsTo('POST', '/stages/'), 2);
+  });
+
+  test('403 with a wrong token, and without one', async () => {
+    const wrong = new AuthentikClient({ baseUrl: sandbox.url, token: 'not-the-right-token' });
+    const error = await rejection(wrong.listPage(DUMMY));
+    assert.ok(error instanceof AuthentikAuthenticationError);
+    assert.equal(error.status, 403);
+    assert.equal(error.tokenRefused, true);
+    assert.equal(error.detail, 'Token invalid/expired');
+    assert.match(error.message, /refused the token \(403\): Token invalid\/expired\. Check AUTHENTIK_TOKEN/);
+    assert.equal(requestsTo('GET', DUMMY), 1, 'a 403 is not retried');
+    const none = await rejection(new AuthentikClient({ baseUrl: sandbox.url, token: '' }).me());
+    assert.ok(none instanceof AuthentikAuthenticationError && none.tokenRefused);
+    assert.equal(none.detail, 'Authentication credentials were not provided.');
+  });
+
+  test('404 for a missing object', async () => {
+    const error = await rejection(client.retrieve(DUMMY, '00000000-0000-4000-8000-000000000000'));
+    assert.ok(error instanceof AuthentikNotFoundError);
+    assert.equal(error.detail, 'No DummyStage matches the given query.');
+    assert.equal(requestsTo('GET', DUMMY), 1);
+  });
+
+  test('500 is retried for GET (and succeeds), never for POST', async () => {
+    const [first] = sandbox.store.listStages('authentik_stages_dummy.dummystage');
+    sandbox.faults.add({ method: 'GET', path: DUMMY, status: 500, times: 2 });
+    assert.equal((await client.retrieve(DUMMY, first!.pk)).pk, first!.pk);
+    assert.equal(requestsTo('GET', DUMMY), 3);
+    assert.ok(logs.some((line) => line.includes('→ 500') && line.includes('retrying')));
+
+    sandbox.requests.clear();
+    sandbox.faults.add({ method: 'POST', path: DUMMY, status: 500, times: 1 });
+    const before = sandbox.store.stageCount();
+    const error = await rejection(client.create(DUMMY, { name: 'api-client-500' }));
+    assert.ok(error instanceof AuthentikServerError);
+    assert.equal(error.attempts, 1);
+    assert.equal(requestsTo('POST', DUMMY), 1);
+    assert.equal(sandbox.store.stageCount(), before);
+
+    sandbox.requests.clear();
+    sandbox.faults.add({ method: 'PUT', path: DUMMY, status: 503, times: 1 });
+    const put = await client.update(DUMMY, first!.pk, { name: first!.name, throw_error: true });
+    assert.equal(put['throw_error'], true);
+    assert.equal(requestsTo('PUT', DUMMY), 2);
+  });
+
+  test('a dropped connection → AuthentikConnectionError (GET retried, POST not)', async () => {
+    sandbox.faults.add({ path: '/admin/version/', drop: true, times: 0 });
+    const error = await rejection(client.version());
+    assert.ok(error instanceof AuthentikConnectionError && !(error instanceof AuthentikTimeoutError));
+    assert.equal(error.attempts, 3);
+    assert.equal(requestsTo('GET', '/admin/version/'), 3);
+    assert.match(error.message, /was dropped during GET \/api\/v3\/admin\/version\//);
+    sandbox.faults.clear();
+
+    sandbox.faults.add({ method: 'POST', path: DUMMY, drop: true, times: 1 });
+    const post = await rejection(client.create(DUMMY, { name: 'api-client-dropped' }));
+    assert.ok(post instanceof AuthentikConnectionError);
+    assert.equal(requestsTo('POST', DUMMY), 1);
+    assert.match(post.message, /may or may not have applied it/);
+  });
+
+  test('a slow answer → AuthentikTimeoutError after the retries; the next call works', async () => {
+    sandbox.faults.add({ path: '/admin/version/', delayMs: 500, times: 2 });
+    const error = await rejection(client.version({ timeoutMs: 60, maxRetries: 1 }));
+    assert.ok(error instanceof AuthentikTimeoutError);
+    assert.equal(error.timeoutMs, 60);
+    assert.equal(error.attempts, 2);
+    assert.equal(requestsTo('GET', '/admin/version/'), 2);
+    assert.equal((await client.version()).version_current, '2026.8.3');
+  });
+
+  test('the token is in no log line', () => {
+    assert.ok(logs.length > 20);
+    for (const line of logs) assert.ok(!line.includes(TOKEN), line);
   });
 });

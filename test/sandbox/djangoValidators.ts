@@ -34,10 +34,7 @@ const HOSTNAME = `[a-z${UL}0-9](?:[a-z${UL}0-9-]{0,61}[a-z${UL}0-9])?`;
 const DOMAIN_RE = `(?:\\.(?!-)[a-z${UL}0-9-]{1,63}(?<!-))*`;
 const TLD = `\\.(?!-)(?:[a-z${UL}-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?`;
 const HOST = `(?:${HOSTNAME}${DOMAIN_RE}${TLD}|localhost)`;
-const URL_RE = new RegExp(
-  String.raw`^(?:[a-z0-9.+-]*)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:${IPV4}|${IPV6}|${HOST})(?::[0-9]{1,5})?(?:[/?#][^\s]*)?$`,
-  'iu',
-);
+const URL_RE = new RegExp(String.raw`^(?:[a-z0-9.+-]*)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:${IPV4}|${IPV6}|${HOST})(?::[0-9]{1,5})?(?:[/?#][^\s]*)?$`, 'iu');
 const SCHEMES = ['http', 'https', 'ftp', 'ftps'];
 
 function splitNetloc(value: string): { scheme: string; netloc: string; rest: string } {

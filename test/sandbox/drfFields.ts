@@ -13,21 +13,7 @@ import { isValidEmail, isValidUrl } from './djangoValidators';
 import { pyFloatFromString, pyIntFromString, uuidFromHex, uuidFromInt } from './pyconvert';
 import { PyFloat, isPyDict, pyStr, pyStrip, pyTypeName, setKey, toPlain, type PyDict, type PyValue } from './pyjson';
 
-export type FieldKind =
-  | 'char'
-  | 'email'
-  | 'url'
-  | 'uuid'
-  | 'integer'
-  | 'float'
-  | 'boolean'
-  | 'choice'
-  | 'list'
-  | 'json'
-  | 'jsondict'
-  | 'pk'
-  | 'manypk'
-  | 'nested';
+export type FieldKind = 'char' | 'email' | 'url' | 'uuid' | 'integer' | 'float' | 'boolean' | 'choice' | 'list' | 'json' | 'jsondict' | 'pk' | 'manypk' | 'nested';
 
 /** What a field needs from the server's data while it validates. */
 export interface FieldContext {

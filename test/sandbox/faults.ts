@@ -79,7 +79,9 @@ export class Faults {
   decide(method: string, pathWithQuery: string): FaultDecision {
     const decision: FaultDecision = { delayMs: this.latencyMs, drop: false };
     const pathname = pathWithQuery.split('?')[0]!;
-    const rule = this.rules.find((r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method.toUpperCase()) && (!r.path || matchesPath(r.path, pathname, pathWithQuery)));
+    const rule = this.rules.find(
+      (r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method.toUpperCase()) && (!r.path || matchesPath(r.path, pathname, pathWithQuery)),
+    );
     if (!rule) return decision;
     rule.remaining--;
     if (rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);

@@ -65,14 +65,18 @@ export class Renderer {
   /** Any component schema from plain values (`Version`, `SessionUser`, …); nested `$ref` objects recurse; optional properties without a value are left out. */
   bySchema(schemaName: string, values: Values): Record<string, unknown> {
     if (!this.catalog.api.schemas[schemaName]?.['properties']) return { ...values }; // a document without it: the values as they are
-    return this.shape(this.propsOf(schemaName), (name, schema) => {
-      const value = values[name];
-      const ref = this.refOf(schema);
-      if (ref && value && typeof value === 'object' && !Array.isArray(value)) return this.bySchema(ref, value as Values);
-      const items = schema['type'] === 'array' ? this.refOf(resolve(this.catalog.api, schema)['items'] as JsonSchema) : undefined;
-      if (items && Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' ? this.bySchema(items, v as Values) : v));
-      return value;
-    }, true);
+    return this.shape(
+      this.propsOf(schemaName),
+      (name, schema) => {
+        const value = values[name];
+        const ref = this.refOf(schema);
+        if (ref && value && typeof value === 'object' && !Array.isArray(value)) return this.bySchema(ref, value as Values);
+        const items = schema['type'] === 'array' ? this.refOf(resolve(this.catalog.api, schema)['items'] as JsonSchema) : undefined;
+        if (items && Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' ? this.bySchema(items, v as Values) : v));
+        return value;
+      },
+      true,
+    );
   }
 
   private refOf(schema: JsonSchema | undefined): string | undefined {

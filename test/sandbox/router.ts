@@ -155,9 +155,15 @@ export class ApiRouter {
       let ok = true;
       for (let i = 0; i < segments.length && ok; i++) {
         const pattern = route.segments[i]!;
-        const actual = decodeURIComponent(segments[i]!);
+        let actual: string;
+        try {
+          actual = decodeURIComponent(segments[i]!);
+        } catch {
+          return undefined; // malformed %-escape: no URL matches
+        }
         if (pattern.startsWith('{')) {
-          if (actual.includes('.')) ok = false; // DRF's default lookup regex is [^/.]+
+          if (actual.includes('.'))
+            ok = false; // DRF's default lookup regex is [^/.]+
           else params[pattern.slice(1, -1)] = actual;
         } else if (pattern !== actual) ok = false;
       }

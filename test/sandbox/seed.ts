@@ -96,7 +96,13 @@ export function demoSeed(): SeedData {
       connector: [{ pk: id('connector:agent'), name: 'demo-agent-connector' }],
     },
     flows: [
-      { pk: id('flow:default-authentication-flow'), slug: 'default-authentication-flow', name: 'Welcome to authentik!', title: 'Welcome to authentik!', designation: 'authentication' },
+      {
+        pk: id('flow:default-authentication-flow'),
+        slug: 'default-authentication-flow',
+        name: 'Welcome to authentik!',
+        title: 'Welcome to authentik!',
+        designation: 'authentication',
+      },
       { pk: id('flow:default-recovery-flow'), slug: 'default-recovery-flow', name: 'Default recovery flow', title: 'Reset your password', designation: 'recovery' },
       { pk: id('flow:default-enrollment-flow'), slug: 'default-enrollment-flow', name: 'Default enrollment Flow', title: 'Welcome to authentik!', designation: 'enrollment' },
     ],
@@ -128,7 +134,12 @@ export function demoSeed(): SeedData {
         not_configured_action: 'skip',
       },
       { pk: id('stage:default-authentication-login'), model: 'authentik_stages_user_login.userloginstage', name: 'default-authentication-login', session_duration: 'seconds=0' },
-      { pk: id('stage:default-recovery-identification'), model: 'authentik_stages_identification.identificationstage', name: 'default-recovery-identification', user_fields: ['email', 'username'] },
+      {
+        pk: id('stage:default-recovery-identification'),
+        model: 'authentik_stages_identification.identificationstage',
+        name: 'default-recovery-identification',
+        user_fields: ['email', 'username'],
+      },
       {
         pk: id('stage:default-recovery-email'),
         model: 'authentik_stages_email.emailstage',
@@ -145,8 +156,19 @@ export function demoSeed(): SeedData {
         name: 'default-enrollment-prompt',
         fields: ['default-enrollment-field-username', 'default-enrollment-field-password'],
       },
-      { pk: id('stage:default-enrollment-consent'), model: 'authentik_stages_consent.consentstage', name: 'default-enrollment-consent', mode: 'expiring', consent_expire_in: 'weeks=4' },
-      { pk: id('stage:default-enrollment-user-write'), model: 'authentik_stages_user_write.userwritestage', name: 'default-enrollment-user-write', user_creation_mode: 'always_create' },
+      {
+        pk: id('stage:default-enrollment-consent'),
+        model: 'authentik_stages_consent.consentstage',
+        name: 'default-enrollment-consent',
+        mode: 'expiring',
+        consent_expire_in: 'weeks=4',
+      },
+      {
+        pk: id('stage:default-enrollment-user-write'),
+        model: 'authentik_stages_user_write.userwritestage',
+        name: 'default-enrollment-user-write',
+        user_creation_mode: 'always_create',
+      },
       { pk: id('stage:default-deny'), model: 'authentik_stages_deny.denystage', name: 'default-deny', deny_message: 'Access denied.' },
     ],
     bindings: [

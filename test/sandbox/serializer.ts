@@ -58,7 +58,11 @@ export function parseRequestBody(body: Buffer, contentType: string | undefined):
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
     const bad = body.findIndex((b) => b >= 0x80);
-    return { ok: false, status: 400, detail: `JSON parse error - 'utf-8' codec can't decode byte 0x${(body[bad] ?? 0).toString(16)} in position ${Math.max(bad, 0)}: invalid start byte` };
+    return {
+      ok: false,
+      status: 400,
+      detail: `JSON parse error - 'utf-8' codec can't decode byte 0x${(body[bad] ?? 0).toString(16)} in position ${Math.max(bad, 0)}: invalid start byte`,
+    };
   }
   try {
     return { ok: true, value: parsePyJson(text) };
@@ -67,4 +71,3 @@ export function parseRequestBody(body: Buffer, contentType: string | undefined):
     throw error;
   }
 }
-

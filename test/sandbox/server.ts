@@ -78,7 +78,11 @@ export interface Sandbox {
 
 /** The pinned `@goauthentik/api` `schema.yml`, found from the current directory or this file. */
 export function defaultSchemaPath(): string {
-  const candidates = [join(process.cwd(), 'node_modules', '@goauthentik', 'api', 'schema.yml'), join(__dirname, '..', 'node_modules', '@goauthentik', 'api', 'schema.yml'), join(__dirname, '..', '..', 'node_modules', '@goauthentik', 'api', 'schema.yml')];
+  const candidates = [
+    join(process.cwd(), 'node_modules', '@goauthentik', 'api', 'schema.yml'),
+    join(__dirname, '..', 'node_modules', '@goauthentik', 'api', 'schema.yml'),
+    join(__dirname, '..', '..', 'node_modules', '@goauthentik', 'api', 'schema.yml'),
+  ];
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`cannot find @goauthentik/api/schema.yml (looked in ${candidates.join(', ')}); pass schemaPath`);
   return found;
@@ -100,6 +104,37 @@ function send(res: ServerResponse, response: ApiResponse): void {
   const body = Buffer.from(response.text, 'utf8');
   res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) });
   res.end(body);
+}
+
+/**
+ * The path and query for the log, with the token blanked wherever a client put it: a path segment
+ * or query value that is the token (or, for tokens of 8+ characters, contains it) becomes `***`.
+ */
+export function redactToken(url: URL, token: string): string {
+  const hides = (text: string): boolean => token !== '' && (text === token || (token.length >= 8 && text.includes(token)));
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const path = url.pathname
+    .split('/')
+    .map((segment) => (hides(segment) || hides(decode(segment)) ? '***' : segment))
+    .join('/');
+  if (!url.search) return path;
+  const query = url.search
+    .slice(1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      const value = eq < 0 ? '' : pair.slice(eq + 1);
+      return hides(decode(key)) ? '***' : hides(decode(value.replace(/\+/g, ' '))) || hides(value) ? `${key}=***` : pair;
+    })
+    .join('&');
+  return `${path}?${query}`;
 }
 
 function queryRecord(query: URLSearchParams): Record<string, string> {
@@ -142,7 +177,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     enterpriseLicensed: options.enterpriseLicensed ?? true,
   });
   const log = options.log ?? (() => undefined);
-  const redact = (line: string): string => (token ? line.split(token).join('***') : line);
 
   const control = (method: string, pathname: string, body: Buffer, authorization: string | undefined): ApiResponse => {
     const auth = router.authenticate(authorization);
@@ -184,7 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const pathWithQuery = `${url.pathname}${url.search}`;
-    const finish = (status: number): void => log(redact(`${method} ${pathWithQuery} ${status || 'dropped'} ${(performance.now() - started).toFixed(1)}ms`));
+    const finish = (status: number): void => log(`${method} ${redactToken(url, token)} ${status || 'dropped'} ${(performance.now() - started).toFixed(1)}ms`);
     void (async () => {
       const body = await readBody(req);
       if (url.pathname.startsWith('/_sandbox/')) {

@@ -186,7 +186,10 @@ const COMPONENTS: Readonly<Record<string, string>> = {
 export function componentFor(model: string): string {
   const known = COMPONENTS[model];
   if (known) return known;
-  const app = model.split('.')[0]!.replace(/^authentik_stages_/, '').replace(/^authentik_/, '');
+  const app = model
+    .split('.')[0]!
+    .replace(/^authentik_stages_/, '')
+    .replace(/^authentik_/, '');
   return `ak-stage-${app.replace(/_/g, '-')}-form`;
 }
 

@@ -649,7 +649,8 @@ export class SandboxStore {
     const kind = this.stages.has(pk) ? 'stage' : this.prompts.has(pk) ? 'prompt' : this.flows.has(pk) ? 'flow' : this.sources.has(pk) ? 'source' : undefined;
     if (kind === 'flow') {
       for (const b of this.bindings.values()) {
-        if (b.target === pk) out.push({ app: 'authentik_flows', model_name: 'flowstagebinding', pk: b.pk, name: `Flow-stage binding #${b.order} to ${b.target}`, action: 'cascade' });
+        if (b.target === pk)
+          out.push({ app: 'authentik_flows', model_name: 'flowstagebinding', pk: b.pk, name: `Flow-stage binding #${b.order} to ${b.target}`, action: 'cascade' });
       }
     }
     if (!kind) return out;
@@ -696,7 +697,19 @@ export class SandboxStore {
 
   /** Forgets everything. */
   clear(): void {
-    for (const map of [this.stages, this.prompts, this.stageNames, this.promptNames, this.flows, this.flowSlugs, this.bindings, this.bindingsByStage, this.sources, this.sourceSlugs]) map.clear();
+    for (const map of [
+      this.stages,
+      this.prompts,
+      this.stageNames,
+      this.promptNames,
+      this.flows,
+      this.flowSlugs,
+      this.bindings,
+      this.bindingsByStage,
+      this.sources,
+      this.sourceSlugs,
+    ])
+      map.clear();
     for (const table of this.others.values()) table.clear();
     this.changed();
   }

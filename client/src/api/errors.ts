@@ -171,10 +171,11 @@ function serverText(context: AuthentikErrorContext): string {
 
 function summary(decoded: DecodedErrorBody, limit = 5): string {
   const parts: string[] = [];
-  if (decoded.detail) parts.push(decoded.detail);
-  parts.push(...decoded.nonFieldErrors);
+  const trim = (text: string): string => text.replace(/\.\s*$/, '');
+  if (decoded.detail) parts.push(trim(decoded.detail));
+  parts.push(...decoded.nonFieldErrors.map(trim));
   for (const [field, messages] of Object.entries(decoded.fieldErrors)) {
-    for (const message of messages) parts.push(`${field}: ${message}`);
+    for (const message of messages) parts.push(`${field}: ${trim(message)}`);
   }
   if (parts.length === 0) return '';
   const shown = parts.slice(0, limit).join('; ');

@@ -5,6 +5,7 @@
  * previous, start_index, end_index }, results }`; page 1 tells how many pages there are, so the
  * rest can be asked for concurrently.
  */
+import { setMaxListeners } from 'node:events';
 import { AuthentikError } from './errors';
 import type { QueryParams } from './http';
 import type { Paginated, Pagination } from './types';
@@ -113,29 +114,49 @@ export function normalizePage<T>(raw: unknown, page: number, pageSize: number, w
 export type PageFetcher<T> = (page: number, signal: AbortSignal) => Promise<Paginated<T>>;
 
 /**
- * Page 1, then the rest in order, with at most `concurrency` requests in flight. Leaving the loop
- * early (or a page failing) cancels the requests still in flight.
+ * Page 1, then the rest in order, with at most `concurrency` requests in flight: a new request
+ * starts as soon as any in-flight one settles (not only the oldest), so one slow page does not
+ * idle the others. `maxAhead` bounds how many pages past the one the loop waits for may be asked
+ * for (default `concurrency`: a slow loop holds back the requests); `collectAll` lifts it.
+ * Leaving the loop early (or a page failing) cancels the requests still in flight.
  */
-export async function* iteratePages<T>(fetchPage: PageFetcher<T>, options: { concurrency?: number; signal?: AbortSignal } = {}): AsyncGenerator<Paginated<T>, void, undefined> {
+export async function* iteratePages<T>(
+  fetchPage: PageFetcher<T>,
+  options: { concurrency?: number; maxAhead?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<Paginated<T>, void, undefined> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const maxAhead = Math.max(concurrency, options.maxAhead ?? concurrency);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const inFlight = new Map<number, Promise<Paginated<T>>>();
+  // Every request adds (and later removes) an abort listener on the shared signal.
+  setMaxListeners(concurrency + 16, signal);
+  const started = new Map<number, Promise<Paginated<T>>>();
+  let running = 0;
+  let next = 2;
+  let waitingFor = 1;
+  let totalPages = 1;
+  const fill = (): void => {
+    while (!stop.signal.aborted && next <= totalPages && running < concurrency && next < waitingFor + maxAhead) {
+      const request = fetchPage(next, signal);
+      running++;
+      const settled = (): void => {
+        running--;
+        fill();
+      };
+      request.then(settled, settled); // also: never an unhandled rejection before it is awaited
+      started.set(next, request);
+      next++;
+    }
+  };
   try {
     const first = await fetchPage(1, signal);
-    const totalPages = Math.max(1, first.pagination.total_pages);
+    totalPages = Math.max(1, first.pagination.total_pages);
     yield first;
-    let next = 2;
     for (let page = 2; page <= totalPages; page++) {
-      // Keep the window full: pages page … page + concurrency - 1 are asked for before waiting.
-      while (next <= totalPages && next < page + concurrency) {
-        const request = fetchPage(next, signal);
-        request.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-        inFlight.set(next, request);
-        next++;
-      }
-      const result = await inFlight.get(page)!;
-      inFlight.delete(page);
+      waitingFor = page;
+      fill();
+      const result = await started.get(page)!;
+      started.delete(page);
       yield result;
     }
   } finally {
@@ -171,7 +192,7 @@ export async function collectAll<T>(
     const results: T[] = [];
     let firstCount: number | undefined;
     let changed = false;
-    for await (const page of iteratePages(fetchPage, options)) {
+    for await (const page of iteratePages(fetchPage, { ...options, maxAhead: Number.POSITIVE_INFINITY })) {
       firstCount ??= page.pagination.count;
       if (page.pagination.count !== firstCount) changed = true;
       for (const item of page.results) results.push(item);
