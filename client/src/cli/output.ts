@@ -1,15 +1,9 @@
 /** How the command line reports: findings as `path:line:col: severity: message [field]`, failures with an exit code. */
 
-export interface Finding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  field: string | null;
-}
+import type { SyncProblem } from '../sync/localStage';
+
+/** One problem at a place in a file (1-based lines and columns), as the sync engine reports them. */
+export type Finding = SyncProblem;
 
 export function formatFindings(findings: readonly Finding[]): string {
   return findings.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.field ? ` [${d.field}]` : ''}`).join('\n');
