@@ -47,7 +47,7 @@ const groups = {
     { entryPoints: { cli: 'client/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   ],
   tools: [
-    { entryPoints: { 'tools/generate-schemas': 'scripts/generate-schemas.ts', 'tools/demo-lsp': 'scripts/demo-lsp.ts' }, outdir: 'dist', packages: 'external' },
+    { entryPoints: { 'tools/generate-schemas': 'scripts/generate-schemas.ts', 'tools/demo-lsp': 'scripts/demo-lsp.ts', 'tools/demo-sync': 'scripts/demo-sync.ts' }, outdir: 'dist', packages: 'external' },
   ],
   // The local authentik-compatible API for tests and demos (npm run sandbox).
   sandbox: [{ entryPoints: { sandbox: 'test/sandbox/main.ts' }, outdir: 'dist', packages: 'external' }],

@@ -47,7 +47,9 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
   }
   const results = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
   for (const r of results) process.stdout.write(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}\n`);
-  progress(`pull: ${results.length} stage${results.length === 1 ? '' : 's'} (${results.filter((r) => r.action === 'created').length} new files, ${results.filter((r) => r.action === 'updated').length} updated)`);
+  const created = results.filter((r) => r.action === 'created').length;
+  const updated = results.filter((r) => r.action === 'updated').length;
+  progress(`pull: ${results.length} stage${results.length === 1 ? '' : 's'}: ${created} new file${created === 1 ? '' : 's'}, ${updated} updated in place`);
   return EXIT_OK;
 }
 

@@ -54,7 +54,7 @@ export function formatDiff(file: string, diff: StageDiff): string {
       return `${head}: deleted on the server`;
     default:
       return [
-        `${head}: ${diff.changes.length} field${diff.changes.length === 1 ? '' : 's'} differ`,
+        `${head}: ${diff.changes.length === 1 ? '1 field differs' : `${diff.changes.length} fields differ`}`,
         ...diff.changes.flatMap((c) => [`  - ${c.field}: ${show(c.remote)}   (server)`, `  + ${c.field}: ${show(c.local)}   (file)`]),
       ].join('\n');
   }

@@ -217,5 +217,5 @@ function conflictMessage(conflict: FieldConflict): string {
   if (conflict.unknownBase) {
     return `${conflict.field}: the server has ${show(conflict.remote)}, the file ${show(conflict.local)}, and this workspace has no record of the last sync to tell which changed. Pull to take the server's values, or push with force to overwrite them.`;
   }
-  return `${conflict.field}: changed on the server (${show(conflict.base)} → ${show(conflict.remote)}) and in the file (→ ${show(conflict.local)}) since the last pull. Pull to take the server's value, edit, or push with force to overwrite it.`;
+  return `${conflict.field}: changed on the server (${show(conflict.base)} → ${show(conflict.remote)}) and in the file (→ ${show(conflict.local)}) since the last pull or push. Pull to take the server's value, edit, or push with force to overwrite it.`;
 }
