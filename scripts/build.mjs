@@ -55,7 +55,7 @@ const groups = {
   tests: [
     {
       entryPoints: Object.fromEntries(
-        [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '.ts', false)].map((f) => [
+        [...filesUnder('test', '.test.ts').filter((f) => !/^test[\\/]vscode[\\/]/.test(f)), ...filesUnder('bench', '.ts', false)].map((f) => [
           relative(root, join(root, f)).replace(/\.ts$/, ''),
           f,
         ]),
@@ -63,6 +63,22 @@ const groups = {
       outdir: 'dist',
       packages: 'external',
     },
+  ],
+  // Tests inside a real VS Code (npm run test:vscode): test/vscode/ runs in the extension host, not on node --test.
+  'vscode-tests': [
+    {
+      entryPoints: {
+        runTests: 'test/vscode/runTests.ts',
+        screenshots: 'test/vscode/screenshots.ts',
+        'suite/index': 'test/vscode/suite/index.ts',
+        ...Object.fromEntries(filesUnder('test/vscode/suite', '.test.ts', false).map((f) => [`suite/${f.slice('test/vscode/suite/'.length, -'.ts'.length)}`, f])),
+      },
+      outdir: 'dist/vscode-tests',
+      packages: 'external',
+      external: ['vscode', 'mocha'],
+    },
+    // @vscode/test-electron's runTests spawns this as "the VS Code executable": it drives code-server.
+    { entryPoints: { launcher: 'test/vscode/launcher.ts' }, outdir: 'dist/vscode-tests', packages: 'external', banner: { js: '#!/usr/bin/env node' } },
   ],
 };
 

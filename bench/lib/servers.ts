@@ -36,7 +36,7 @@ export function serverDefinitions(root: string): ServerDefinition[] {
       command: { command: process.execPath, args: [...SERVER_NODE_FLAGS, ourServer, '--stdio'], cwd: root, name: 'authentik-stages server' },
       missing: existsSync(ourServer) ? undefined : `${ourServer} does not exist (run node scripts/build.mjs)`,
       settings: {
-        authentikStages: { validation: { enable: true }, files: { extraPatterns: [] }, trace: { server: 'off' } },
+        authentik: { validation: { enable: true }, files: { extraPatterns: [] }, trace: { server: 'off' } },
       },
     },
     {

@@ -1,35 +1,40 @@
 /**
- * The extension's entry point: starts the stage language server and keeps the status bar in step
- * with the schema version in force. Everything else lives in modules without `vscode` imports.
+ * The extension's entry point: wiring only. It starts the language server and returns at once;
+ * the connection to authentik (and its schema) follows in the background, so activation never
+ * waits on the network.
  */
 import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SchemaChangedNotification, type SchemaInfo } from '../../server/src/protocol';
 import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions, type DocumentSelector } from 'vscode-languageclient/node';
+import { StageCodeLensProvider } from './vscode/codeLens';
+import { registerCommands } from './vscode/commands';
+import { ConnectionManager } from './vscode/connection';
+import { PushOnSave } from './vscode/pushOnSave';
+import { ServerDiagnostics } from './vscode/serverDiagnostics';
+import { ServerRegistry } from './vscode/servers';
+import { StagesTreeProvider } from './vscode/stagesTree';
+import { StatusBar } from './vscode/statusBar';
+import { RemoteContentProvider, SyncService } from './vscode/syncService';
+import { STAGE_LANGUAGES } from './vscode/workspace';
 
-const SCHEMA_CHANGED = 'authentikStages/schemaChanged';
-const SCHEMA_INFO = 'authentikStages/schemaInfo';
-
-interface SchemaInfo {
-  version: string;
-  source: string;
-  models: number;
+/** What the extension exports: for its own end-to-end tests. */
+export interface AuthentikStagesApi {
+  activationMs: number;
+  languageClient: LanguageClient | undefined;
+  connection: ConnectionManager;
+  pushOnSave: PushOnSave;
+  schemaVersion(): string | undefined;
 }
 
 let client: LanguageClient | undefined;
 
 function documentSelector(): DocumentSelector {
-  const extra = vscode.workspace.getConfiguration('authentikStages').get<string[]>('files.extraPatterns', []);
-  return [
-    { language: 'authentik-stage-yaml' },
-    { language: 'authentik-stage-json' },
-    ...extra.flatMap((pattern) => [
-      { language: 'yaml', pattern },
-      { language: 'json', pattern },
-    ]),
-  ];
+  const extra = vscode.workspace.getConfiguration('authentik').get<string[]>('files.extraPatterns', []);
+  return [...STAGE_LANGUAGES.map((language) => ({ language })), ...extra.flatMap((pattern) => [{ language: 'yaml', pattern }, { language: 'json', pattern }])];
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
@@ -37,33 +42,59 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
-    synchronize: { configurationSection: 'authentikStages' },
-    outputChannelName: 'authentik Stages',
+    synchronize: { configurationSection: 'authentik' },
+    outputChannelName: 'authentik Stages Language Server',
   };
-  client = new LanguageClient('authentikStages', 'authentik Stages', serverOptions, clientOptions);
+  return new LanguageClient('authentikStages', 'authentik Stages', serverOptions, clientOptions);
+}
 
-  const status = vscode.window.createStatusBarItem('authentikStages.schema', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'authentik schema';
-  status.command = 'authentikStages.showOutput';
-  const showSchema = (info: SchemaInfo): void => {
-    status.text = `$(shield) authentik ${info.version}`;
-    status.tooltip = `Stage files are checked against the authentik ${info.version} schema (${info.models} types) from ${info.source}.`;
-    status.show();
-  };
+export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
+  const started = performance.now();
+  const output = vscode.window.createOutputChannel('authentik', { log: true });
+  client = createLanguageClient(context);
+  let schemaVersion: string | undefined;
+  // Started, not awaited: activation returns while the server boots.
+  void client.start().then(
+    () => client?.onNotification(SchemaChangedNotification, (info: SchemaInfo) => {
+      schemaVersion = info.version;
+    }),
+    (error: unknown) => output.error(`The language server did not start: ${String(error)}`),
+  );
+
+  const servers = new ServerRegistry(context.secrets);
+  const connection = new ConnectionManager(servers, () => client, context.globalStorageUri, context.asAbsolutePath('schemas'), output);
+  const status = new StatusBar(connection);
+  const diagnostics = new ServerDiagnostics();
+  const remoteContent = new RemoteContentProvider();
+  const sync = new SyncService(connection, diagnostics, context.workspaceState, output, remoteContent);
+  const tree = new StagesTreeProvider(connection);
+  const pushOnSave = new PushOnSave(sync, status, output);
+  const treeView = vscode.window.createTreeView('authentikStages.stages', { treeDataProvider: tree, showCollapseAll: true });
+
   context.subscriptions.push(
+    output,
+    servers,
+    connection,
     status,
-    vscode.commands.registerCommand('authentikStages.showOutput', () => client?.outputChannel.show()),
+    diagnostics,
+    pushOnSave,
+    treeView,
+    vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),
+    vscode.languages.registerCodeLensProvider(STAGE_LANGUAGES.map((language) => ({ language, scheme: 'file' })), new StageCodeLensProvider()),
+    servers.onDidChange(() => void connection.refresh()),
+    connection.onDidChange((state) => void vscode.commands.executeCommand('setContext', 'authentik.hasServer', state.kind !== 'none')),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (!event.affectsConfiguration('authentikStages.files.extraPatterns') || !client) return;
+      if (!event.affectsConfiguration('authentik.files.extraPatterns') || !client) return;
       // The selector is fixed when the client starts; a restart picks up the new patterns.
       client.clientOptions.documentSelector = documentSelector();
       await client.restart();
     }),
   );
+  registerCommands(context, { servers, connection, tree, sync, output });
+  void vscode.commands.executeCommand('setContext', 'authentik.hasServer', servers.list().length > 0);
+  void connection.refresh();
 
-  await client.start();
-  client.onNotification(SCHEMA_CHANGED, showSchema);
-  showSchema(await client.sendRequest<SchemaInfo>(SCHEMA_INFO));
+  return { activationMs: performance.now() - started, languageClient: client, connection, pushOnSave, schemaVersion: () => schemaVersion };
 }
 
 export async function deactivate(): Promise<void> {

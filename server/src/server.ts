@@ -89,7 +89,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   async function pullSettings(): Promise<void> {
     if (!canPullConfiguration) return;
     try {
-      const [section] = (await connection.workspace.getConfiguration([{ section: 'authentikStages' }])) as [Partial<ServerSettings> | null];
+      const [section] = (await connection.workspace.getConfiguration([{ section: 'authentik' }])) as [Partial<ServerSettings> | null];
       settings = { validation: { enable: section?.validation?.enable ?? DEFAULT_SETTINGS.validation.enable } };
     } catch (error) {
       connection.console.warn(`Could not read settings, keeping the current ones: ${String(error)}`);
@@ -117,7 +117,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onDidChangeConfiguration((change) => {
-    const pushed = (change.settings as { authentikStages?: Partial<ServerSettings> } | null)?.authentikStages;
+    const pushed = (change.settings as { authentik?: Partial<ServerSettings> } | null)?.authentik;
     if (pushed?.validation) settings = { validation: { enable: pushed.validation.enable !== false } };
     void pullSettings().then(revalidateAll);
   });

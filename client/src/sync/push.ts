@@ -60,11 +60,21 @@ export interface PushOptions {
   env: Environment;
   /** Overwrite conflicting fields with the file's values (reported). */
   force?: boolean;
+  /** Resolve conflicting fields by taking the server's values into the file instead. */
+  takeServerOnConflict?: boolean;
+  /** Push only these documents (0-based positions in the file); all when absent. */
+  documents?: readonly number[];
   log?: (line: string) => void;
 }
 
 export async function pushFile(path: string, options: PushOptions): Promise<PushFileResult> {
   const file = parseStageFile(path, readFileSync(path, 'utf8'));
+  return pushParsedFile(file, options);
+}
+
+/** Pushes a parsed file and writes it back when the server accepted a change that shows in it. */
+export async function pushParsedFile(file: StageFileContents, options: PushOptions): Promise<PushFileResult> {
+  const path = file.path;
   const result = await pushContents(file, options);
   if (file.documents.some((d) => d.changed)) {
     writeFileSync(path, serializeStageFile(file));
@@ -78,14 +88,15 @@ export async function pushContents(file: StageFileContents, options: PushOptions
   const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false };
   const positions = new FilePositions(file);
 
-  // 1. The language server's verdict: any error blocks the whole file.
-  for (const doc of file.documents) {
+  const selected = (index: number): boolean => !options.documents || options.documents.includes(index);
+  // 1. The language server's verdict: any error blocks the whole file (or the documents pushed).
+  for (const doc of file.documents.filter((d) => selected(d.index))) {
     for (const d of validateStageDocument(doc.stage, options.catalog)) {
       if (d.severity === 'error') result.problems.push(positions.problem(doc, d, 'error', d.message, d.field ?? null));
     }
   }
-  const { stages, problems } = localStages(file, options.catalog);
-  result.problems.push(...problems.filter((p) => !result.problems.some((q) => q.line === p.line && q.column === p.column)));
+  // Documents that are not stages (no model, unknown model, not a mapping) were reported above.
+  const stages = localStages(file, options.catalog).stages.filter((stage) => selected(stage.doc.index));
 
   // 2. Every `!Env` must resolve before anything is sent.
   const bodies = new Map<LocalStage, FieldMap>();
@@ -143,6 +154,10 @@ async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions
     const remoteFields = normalizeFields(remote, entry, schema, fields);
     const plan = threeWayMerge(bases.get(stage.pk)?.fields, local, remoteFields);
     const outcome = newOutcome(stage, 'updated');
+    if (plan.conflicts.length && options.takeServerOnConflict) {
+      for (const conflict of plan.conflicts) plan.takeRemote[conflict.field] = conflict.remote;
+      plan.conflicts = [];
+    }
     if (plan.conflicts.length && !options.force) {
       outcome.status = 'conflict';
       outcome.conflicts = plan.conflicts;
