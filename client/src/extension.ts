@@ -22,8 +22,11 @@ import { STAGE_LANGUAGES } from './vscode/workspace';
 export interface AuthentikStagesApi {
   activationMs: number;
   languageClient: LanguageClient | undefined;
+  servers: ServerRegistry;
   connection: ConnectionManager;
+  tree: StagesTreeProvider;
   pushOnSave: PushOnSave;
+  /** The version whose schema the language server uses, once it said so. */
   schemaVersion(): string | undefined;
 }
 
@@ -94,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   void vscode.commands.executeCommand('setContext', 'authentik.hasServer', servers.list().length > 0);
   void connection.refresh();
 
-  return { activationMs: performance.now() - started, languageClient: client, connection, pushOnSave, schemaVersion: () => schemaVersion };
+  return { activationMs: performance.now() - started, languageClient: client, servers, connection, tree, pushOnSave, schemaVersion: () => schemaVersion };
 }
 
 export async function deactivate(): Promise<void> {

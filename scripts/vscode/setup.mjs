@@ -120,6 +120,12 @@ export function setup() {
   step(`code-server ${CODE_SERVER_VERSION} in .tools/code-server`, codeServerStatus, () => {
     rmSync(codeServerPrefix, { recursive: true, force: true });
     mkdirSync(codeServerPrefix, { recursive: true });
+    // Its install scripts (code-server's postinstall builds lib/vscode; argon2's native module) are
+    // allowed by name, as this repository's own package.json does for esbuild.
+    writeFileSync(
+      join(codeServerPrefix, 'package.json'),
+      `${JSON.stringify({ name: 'vscode-test-tools', private: true, description: 'code-server for npm run test:vscode (scripts/vscode/setup.mjs)', allowScripts: { 'code-server': true, argon2: true } }, null, 2)}\n`,
+    );
     // Node 24 first on PATH: code-server's postinstall checks the major; its native modules are
     // built against Node 24's headers (npm's user config may name other ones in `nodedir`).
     const env = {
@@ -127,6 +133,7 @@ export function setup() {
       PATH: `${join(node24Dir, 'bin')}:${process.env.PATH ?? ''}`,
       npm_config_nodedir: node24Dir,
       npm_config_update_notifier: 'false',
+      JOBS: process.env.JOBS ?? 'max', // node-gyp: compile each native module on every core
     };
     const cli = npmCli();
     const args = ['install', '--prefix', codeServerPrefix, '--no-audit', '--no-fund', '--save-exact', `code-server@${CODE_SERVER_VERSION}`];

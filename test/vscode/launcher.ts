@@ -14,10 +14,11 @@
  *
  * Environment: VSCODE_TEST_* variables reach the extension host (through the payload, not the
  * server's environment); VSCODE_LAUNCHER_TIMEOUT_MS bounds the run (default 120000);
- * VSCODE_LAUNCHER_SCREENSHOT_DIR receives a screenshot when the run fails or times out;
+ * VSCODE_LAUNCHER_ARTIFACTS_DIR receives a screenshot (launcher-*.png) and the server's log when
+ * the run fails or times out;
  * VSCODE_LAUNCHER_VERBOSE=1 prints the whole page console, not only the extension host's.
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import {
@@ -76,24 +77,67 @@ function forwardedEnv(): { extension: Record<string, string>; server: NodeJS.Pro
   return { extension, server };
 }
 
-/** The extension host's console.log reaches the page console as "%c[Extension Host] %c…". */
-function consoleLine(message: ConsoleMessage, verbose: boolean): string | undefined {
-  const text = message.text();
-  const fromExtensionHost = text.includes('[Extension Host]');
-  if (!fromExtensionHost && !verbose) return undefined;
-  const cleaned = text
-    .replace(/%c/g, '')
-    .replace(/\s*(color|font-weight|background)\s*:[^;]*;?/g, '')
-    .replace(/^\s*\[Extension Host\]\s*/, '')
-    .trimEnd();
-  return fromExtensionHost ? `  ${cleaned}` : `  [page ${message.type()}] ${cleaned}`;
+const LOG_MARK = '[vscode-test]';
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
 }
 
-async function failureScreenshot(page: Page | undefined, name: string): Promise<void> {
-  const dir = process.env.VSCODE_LAUNCHER_SCREENSHOT_DIR;
-  if (!page || !dir) return;
+/** console.log's printf-style arguments as one line ("%c" styles dropped); VS Code logs nest one format in another. */
+export function formatConsoleArgs(args: unknown[]): string {
+  const out: string[] = [];
+  let rest = [...args];
+  while (rest.length) {
+    const first = rest.shift();
+    if (typeof first !== 'string' || !/%[csdifoO]/.test(first)) {
+      out.push(show(first));
+      continue;
+    }
+    out.push(
+      first.replace(/%[csdifoO%]/g, (spec) => {
+        if (spec === '%%') return '%';
+        const value = rest.shift();
+        return spec === '%c' ? '' : show(value);
+      }),
+    );
+  }
+  return out.join(' ').replace(/\s+$/, '');
+}
+
+/**
+ * The page console, where the extension host's console.log ends up (as the workbench's INFO
+ * logging): lines the test entry marked are shown, the rest only with VSCODE_LAUNCHER_VERBOSE=1.
+ * Messages are formatted one after another, in order.
+ */
+function forwardConsole(page: Page, verbose: boolean): void {
+  let queue = Promise.resolve();
+  page.on('console', (message: ConsoleMessage) => {
+    const args = Promise.all(message.args().map((a) => a.jsonValue().catch(() => '<unserializable>')));
+    queue = queue.then(async () => {
+      const text = formatConsoleArgs(await args.catch(() => [message.text()]));
+      const at = text.indexOf(LOG_MARK);
+      if (at >= 0) console.log(`  ${text.slice(at + LOG_MARK.length + 1)}`);
+      else if (verbose) console.log(`  [page ${message.type()}] ${text}`);
+    });
+  });
+}
+
+/** Keeps what explains a failed run (the run dir is removed): a screenshot and the server's log. */
+async function keepArtifacts(page: Page | undefined, serverLog: string | undefined, name: string): Promise<void> {
+  const dir = process.env.VSCODE_LAUNCHER_ARTIFACTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  if (serverLog && existsSync(serverLog)) {
+    copyFileSync(serverLog, join(dir, `${name}-server.log`));
+    console.error(`[launcher] server log of the failed run: ${join(dir, `${name}-server.log`)}`);
+  }
+  if (!page) return;
   try {
-    mkdirSync(dir, { recursive: true });
     const path = join(dir, `${name}.png`);
     await within('failure screenshot', page.screenshot({ path }), 10_000);
     console.error(`[launcher] screenshot of the failed run: ${path}`);
@@ -125,10 +169,7 @@ async function main(): Promise<number> {
   await page.exposeFunction('codeAutomationExit', (code: unknown) => {
     exit(typeof code === 'number' ? code : 1);
   });
-  page.on('console', (message) => {
-    const line = consoleLine(message, verbose);
-    if (line !== undefined) console.log(line);
-  });
+  forwardConsole(page, verbose);
   const crashed = new Promise<never>((_, reject) => page.once('crash', () => reject(new Error('the workbench page crashed'))));
   crashed.catch(() => undefined);
 
@@ -137,20 +178,19 @@ async function main(): Promise<number> {
     ['extensionTestsPath', remoteUri(server, args.extensionTestsPath)],
   ];
   if (Object.keys(env.extension).length) payload.push(['extensionEnvironment', JSON.stringify(env.extension)]);
-  const navigated = Date.now();
-  await page.goto(folder ? workbenchUrl(server, folder, payload) : `${server.url}/?ew=true&payload=${encodeURIComponent(JSON.stringify(payload))}`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
-  await waitForWorkbench(page);
-  console.error(`[launcher] workbench up — ${seconds(Date.now() - navigated)} after navigation; running ${args.extensionTestsPath}`);
-
   let code: number;
   try {
+    const navigated = Date.now();
+    const url = folder ? workbenchUrl(server, folder, payload) : `${server.url}/?ew=true&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    await Promise.race([waitForWorkbench(page), server.exited, crashed]);
+    console.error(`[launcher] workbench up — ${seconds(Date.now() - navigated)} after navigation; running ${args.extensionTestsPath}`);
     code = await within(`the extension tests (VSCODE_LAUNCHER_TIMEOUT_MS=${timeoutMs})`, Promise.race([exitCode, server.exited, crashed]), timeoutMs);
   } catch (error) {
-    console.error(`[launcher] ${(error as Error).message}; server log: ${server.logFile}`);
-    await failureScreenshot(page, 'launcher-failure');
+    console.error(`[launcher] ${(error as Error).message}`);
     code = 1;
   }
-  if (code !== 0) await failureScreenshot(page, 'launcher-tests-failed');
+  if (code !== 0) await keepArtifacts(page, server.logFile, 'launcher-failure');
   console.error(`[launcher] tests exited with ${code} — ${seconds(Date.now() - started)} in all`);
   return code;
 }

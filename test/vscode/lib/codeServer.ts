@@ -68,11 +68,12 @@ export function within<T>(what: string, promise: Promise<T>, ms: number): Promis
  * Work that must happen however a run ends (processes, temp dirs): run in reverse order by
  * cleanup(), which is also wired to SIGINT/SIGTERM/SIGHUP and to the process's exit.
  */
-const cleanups: Array<{ what: string; run: () => void | Promise<void> }> = [];
+const cleanups: Array<{ what: string; run: () => void | Promise<void>; atExit?: () => void }> = [];
 let cleaning: Promise<void> | undefined;
 
-export function onCleanup(what: string, run: () => void | Promise<void>): void {
-  cleanups.push({ what, run });
+/** `atExit` is the synchronous version, run at process exit when cleanup() did not get to it. */
+export function onCleanup(what: string, run: () => void | Promise<void>, atExit?: () => void): void {
+  cleanups.push({ what, run, ...(atExit ? { atExit } : {}) });
 }
 
 export function cleanup(): Promise<void> {
@@ -101,9 +102,16 @@ export function wireSignals(): void {
       void cleanup().finally(() => process.exit(130));
     });
   }
-  // Last resort for a synchronous exit: kill what is still registered as a process group.
+  // Last resort for a synchronous exit: kill what is still registered as a process group, remove temp dirs.
   process.once('exit', () => {
     for (const group of liveGroups) killGroup(group, 'SIGKILL');
+    for (const { atExit } of cleanups.reverse()) {
+      try {
+        atExit?.();
+      } catch {
+        // best effort
+      }
+    }
   });
 }
 
@@ -128,7 +136,8 @@ export interface RunDirs {
 /** A fresh temp folder per run: user data (with the workbench settings), extensions, server data, TMPDIR. */
 export function makeRunDirs(prefix: string, settings: Record<string, unknown> = {}): RunDirs {
   const root = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  onCleanup(`removing ${root}`, () => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
+  const remove = (): void => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  onCleanup(`removing ${root}`, remove, remove);
   const dirs: RunDirs = {
     root,
     userData: join(root, 'user-data'),
@@ -148,6 +157,13 @@ export function copyWorkspace(dirs: RunDirs, from: string, name = 'workspace'): 
   const to = join(dirs.root, name);
   cpSync(resolve(from), to, { recursive: true });
   return to;
+}
+
+/** A workspace folder in the run's dirs holding a copy of the repository's examples/ (as examples/). */
+export function examplesWorkspace(dirs: RunDirs, name = 'workspace'): string {
+  const folder = join(dirs.root, name);
+  cpSync(join(repoRoot, 'examples'), join(folder, 'examples'), { recursive: true });
+  return folder;
 }
 
 function serverArgs(dirs: RunDirs): string[] {
@@ -257,7 +273,9 @@ export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   const browser = await within(
     'launching chromium',
-    chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check'] }),
+    // Signals are ours to handle (cleanup() closes the browser after the server): Playwright's own
+    // handlers would exit the process before the temp dirs are removed.
+    chromium.launch({ executablePath: chromiumPath, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, args: ['--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check'] }),
     30_000,
   );
   onCleanup('closing chromium', () => browser.close());

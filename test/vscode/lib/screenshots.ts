@@ -1,0 +1,219 @@
+/**
+ * What a person sees: the packaged extension (dist/authentik-stages.vsix, installed offline into a
+ * fresh extensions folder) in code-server WITHOUT the smoke-test driver (which hides notifications),
+ * on a copy of examples/, driven with the mouse and keyboard in headless Chromium at 1280x800.
+ * Each step is a check (it waits for what it claims with a bounded wait) and the screenshots are
+ * written to dist/screenshots/. A failed step leaves failure-<step>.png beside them.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { checkTools, cleanup, examplesWorkspace, installVsix, launchBrowser, makeRunDirs, repoRoot, seconds, startServer, waitForWorkbench, within, workbenchUrl } from './codeServer';
+
+export interface Check {
+  title: string;
+  state: 'passed' | 'failed' | 'skipped';
+  durationMs: number;
+  error?: string;
+  file?: string;
+}
+
+export const screenshotDir = join(repoRoot, 'dist', 'screenshots');
+export const vsixPath = join(repoRoot, 'dist', 'authentik-stages.vsix');
+const EXTENSION = 'authentik-stages.authentik-stages';
+// Any status bar item of the extension (ids are `<publisher>.<name>.<item id>`): it is active.
+const STATUS_ITEM = `.statusbar-item[id^="${EXTENSION}."]`;
+const STEP_TIMEOUT = 20_000;
+
+/** The on-screen box of the first editor line whose text includes `text`. */
+async function lineBox(page: Page, text: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const line = page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: text }).first();
+  await line.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  const box = await line.boundingBox();
+  if (!box) throw new Error(`the line with "${text}" has no box`);
+  return box;
+}
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+interface PageDocument {
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): Rect }>;
+}
+
+/**
+ * The centre of the error squiggle on the editor line that includes `text`, once there is one (the
+ * language server has validated): polled in the page on every animation frame, bounded.
+ */
+async function squiggleOn(page: Page, text: string): Promise<{ x: number; y: number }> {
+  const found = await page.waitForFunction(
+    (wanted: string) => {
+      const document = (globalThis as unknown as { document: PageDocument }).document;
+      const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+      const line = lines.find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(wanted));
+      if (!line) return false;
+      const box = line.getBoundingClientRect();
+      const squiggle = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .squiggly-error'))
+        .map((n) => n.getBoundingClientRect())
+        .find((r) => r.width > 0 && r.top < box.bottom && r.bottom > box.top);
+      return squiggle ? { x: squiggle.left + Math.min(squiggle.width / 2, 40), y: squiggle.top + squiggle.height / 2 } : false;
+    },
+    text,
+    { timeout: STEP_TIMEOUT },
+  );
+  return (await found.jsonValue()) as { x: number; y: number };
+}
+
+/** The 1-based line of the first line of examples/<file> that starts with `text`. */
+function lineNumberOf(file: string, text: string): number {
+  const index = readFileSync(join(repoRoot, 'examples', file), 'utf8').split('\n').findIndex((l) => l.startsWith(text));
+  if (index < 0) throw new Error(`examples/${file} has no line starting with "${text}"`);
+  return index + 1;
+}
+
+/** Quick Open's ":<line>" puts the cursor at the start of that line. */
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(`:${line}`);
+  await page.locator('.quick-input-widget .monaco-list-row, .quick-input-widget .quick-input-message', { hasText: String(line) }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+
+/**
+ * Moves the mouse onto the error squiggle of the line with `lineText` until the hover that shows
+ * says `expect`: lines move while code lenses appear, so a hover of a neighbouring line means
+ * aim again. Bounded by STEP_TIMEOUT.
+ */
+async function hoverSquiggle(page: Page, lineText: string, expect: string): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  let seen = 'no hover';
+  while (Date.now() < deadline) {
+    const at = await squiggleOn(page, lineText);
+    await page.mouse.move(at.x - 20, at.y);
+    await page.mouse.move(at.x, at.y, { steps: 4 });
+    const wanted = page.locator('.monaco-hover:not(.hidden)', { hasText: expect }).first();
+    if (await wanted.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) return;
+    const other = page.locator('.monaco-hover:not(.hidden)').first();
+    seen = (await other.isVisible()) ? (await other.innerText()).slice(0, 200) : 'no hover';
+    await page.mouse.move(5, 400);
+    await other.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  }
+  throw new Error(`no hover saying "${expect}" on the squiggle of "${lineText}" within ${seconds(STEP_TIMEOUT)}; last seen: ${seen}`);
+}
+
+async function shoot(page: Page, name: string): Promise<string> {
+  const file = join(screenshotDir, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export async function takeScreenshots(options: { vsix?: string } = {}): Promise<Check[]> {
+  const vsix = options.vsix ?? vsixPath;
+  const checks: Check[] = [];
+  let page: Page | undefined;
+  let failed = false;
+  const step = async (title: string, body: () => Promise<string | void>): Promise<void> => {
+    if (failed) {
+      checks.push({ title, state: 'skipped', durationMs: 0, error: 'an earlier step failed' });
+      return;
+    }
+    const started = Date.now();
+    try {
+      const file = await within(title, body(), 60_000);
+      checks.push({ title, state: 'passed', durationMs: Date.now() - started, ...(file ? { file } : {}) });
+    } catch (error) {
+      failed = true;
+      checks.push({ title, state: 'failed', durationMs: Date.now() - started, error: (error as Error).message });
+      if (page) {
+        const name = `failure-${title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+        await within('failure screenshot', shoot(page, name), 10_000).catch(() => undefined);
+      }
+    }
+  };
+
+  try {
+    mkdirSync(screenshotDir, { recursive: true });
+    // Ours from an earlier run (the launcher's launcher-* files are the test run's, cleared by it).
+    for (const old of readdirSync(screenshotDir).filter((f) => f.endsWith('.png') && !f.startsWith('launcher-'))) rmSync(join(screenshotDir, old), { force: true });
+
+    let navigated = 0;
+    await step('code-server with the packaged extension shows the examples workspace', async () => {
+      checkTools();
+      if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\``);
+      const dirs = makeRunDirs('vscode-shots');
+      const workspace = examplesWorkspace(dirs);
+      installVsix(dirs, vsix);
+      const installed = readdirSync(dirs.extensions).find((d) => d.startsWith(`${EXTENSION}-`));
+      if (!installed) throw new Error(`the .vsix did not install into ${dirs.extensions}`);
+      const server = await startServer(dirs, { smokeTestDriver: false });
+      const browser = await launchBrowser();
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      page = await context.newPage();
+      navigated = Date.now();
+      await page.goto(workbenchUrl(server, workspace), { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await waitForWorkbench(page);
+    });
+
+    await step('the extension activates: its status bar item shows', async () => {
+      const item = page!.locator(STATUS_ITEM).first();
+      await item.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const text = (await item.innerText()).trim().replace(/\s+/g, ' ');
+      console.error(`[screenshots] status bar item "${text}" ${seconds(Date.now() - navigated)} after navigation`);
+    });
+
+    await step('Quick Open opens examples/broken.stage.yaml as an authentik stage', async () => {
+      const p = page!;
+      await p.keyboard.press('Control+P');
+      const input = p.locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input').first();
+      await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await input.fill('broken.stage.yaml');
+      await p.locator('.quick-input-widget .monaco-list-row', { hasText: 'broken.stage.yaml' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await p.keyboard.press('Enter');
+      await lineBox(p, 'token_expiry');
+      const mode = p.locator('[id="status.editor.mode"]');
+      await mode.filter({ hasText: 'authentik Stage (YAML)' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    });
+
+    await step('hovering the token_expiry squiggle shows the error (diagnostics-hover.png)', async () => {
+      const p = page!;
+      await hoverSquiggle(p, 'token_expiry:', 'token_expiry');
+      return shoot(p, 'diagnostics-hover.png');
+    });
+
+    await step('Ctrl+Space on an empty line lists the missing keys (completion.png)', async () => {
+      const p = page!;
+      await p.keyboard.press('Escape');
+      await p.mouse.move(5, 400); // off the editor: the hover goes
+      await p.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT }).catch(() => undefined);
+      // The keyboard, not a click: code lenses appearing move the lines under the mouse.
+      const line = lineNumberOf('broken.stage.yaml', 'name: broken-email');
+      await goToLine(p, line);
+      await p.keyboard.press('End');
+      await p.keyboard.press('Enter');
+      await p.locator('[id="status.editor.selection"]', { hasText: `Ln ${line + 1}, Col 1` }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await p.keyboard.press('Control+Space');
+      const widget = p.locator('.editor-widget.suggest-widget.visible');
+      await widget.locator('.monaco-list-row', { hasText: 'host' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      return shoot(p, 'completion.png');
+    });
+
+    await step('the Problems panel lists the findings of broken.stage.yaml (problems.png)', async () => {
+      const p = page!;
+      await p.keyboard.press('Escape');
+      await p.keyboard.press('Control+Shift+M');
+      await p.locator('.markers-panel .monaco-list-row', { hasText: 'token_expiry' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      return shoot(p, 'problems.png');
+    });
+  } finally {
+    await cleanup();
+  }
+  return checks;
+}

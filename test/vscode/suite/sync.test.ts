@@ -1,0 +1,176 @@
+/**
+ * The user flows against a sandbox authentik started in this extension host: connecting (token in
+ * SecretStorage only), the Stages tree, open, push-on-save, a server 400 on its line, a conflict
+ * that overwrites nothing.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { AuthentikStagesApi } from '../../../client/src/extension';
+import type { StageTreeNode } from '../../../client/src/vscode/stagesTree';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { describeDiagnostics, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
+import { metrics } from './metrics';
+
+type Window = typeof vscode.window;
+
+/** Answers the extension's questions (input boxes, modal choices) from a script, as a user would. */
+function scriptedWindow(answers: { inputs?: string[]; choice?: string }): { restore(): void; asked: string[] } {
+  const original = { showInputBox: vscode.window.showInputBox, showWarningMessage: vscode.window.showWarningMessage, showInformationMessage: vscode.window.showInformationMessage, showErrorMessage: vscode.window.showErrorMessage };
+  const asked: string[] = [];
+  const inputs = [...(answers.inputs ?? [])];
+  const w = vscode.window as { -readonly [K in keyof Window]: Window[K] };
+  w.showInputBox = (async (options?: vscode.InputBoxOptions) => {
+    asked.push(options?.title ?? options?.prompt ?? 'input');
+    return inputs.shift();
+  }) as Window['showInputBox'];
+  const message = (async (text: string) => {
+    asked.push(text);
+    return answers.choice;
+  }) as unknown as Window['showWarningMessage'];
+  w.showWarningMessage = message;
+  w.showInformationMessage = message as unknown as Window['showInformationMessage'];
+  w.showErrorMessage = message as unknown as Window['showErrorMessage'];
+  return {
+    asked,
+    restore() {
+      Object.assign(w, original);
+    },
+  };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? (name === 'node_modules' ? [] : filesUnder(path)) : [path];
+  });
+}
+
+describe('connected to an authentik server', function () {
+  this.timeout(60_000);
+  let sandbox: Sandbox;
+  let api: AuthentikStagesApi;
+
+  before(async () => {
+    // The bundle is dist/vscode-tests/suite/: the repository root is three levels up.
+    sandbox = await startSandbox({ port: 0, token: 'e2e-secret-token-5f2a', schemaPath: join(__dirname, '..', '..', '..', 'node_modules', '@goauthentik', 'api', 'schema.yml') });
+    api = (await vscode.extensions.getExtension<AuthentikStagesApi>(EXTENSION_ID)!.activate()) as AuthentikStagesApi;
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('authentik').update('pushOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+    await sandbox?.close();
+  });
+
+  it('every contributed command is registered', async () => {
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+  });
+
+  it('Add Server checks the token and keeps it in SecretStorage only', async () => {
+    const script = scriptedWindow({ inputs: [sandbox.url, 'sandbox', sandbox.token] });
+    try {
+      await vscode.commands.executeCommand('authentikStages.addServer');
+    } finally {
+      script.restore();
+    }
+    const state = await waitFor('a connection', () => (api.connection.state.kind === 'connected' ? api.connection.state : undefined), { describe: () => JSON.stringify(api.connection.state) });
+    assert.equal(state.version, '2026.8.3');
+    assert.equal(await api.servers.token(state.server), sandbox.token);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('authentik'));
+    assert.doesNotMatch(settings, new RegExp(sandbox.token));
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    for (const file of filesUnder(folder)) assert.doesNotMatch(readFileSync(file, 'utf8'), new RegExp(sandbox.token), file);
+  });
+
+  it('the Stages tree lists the sandbox stages by type', async () => {
+    const [server] = await api.tree.getChildren();
+    assert.equal(server?.kind, 'server');
+    const types = await api.tree.getChildren(server);
+    const password = types.find((t) => t.kind === 'type' && t.entry.model === 'authentik_stages_password.passwordstage')!;
+    assert.ok(password, 'a Password Stage type');
+    const stages = await api.tree.getChildren(password);
+    assert.ok(stages.some((s) => s.kind === 'stage' && s.stage.name === 'default-authentication-password'), JSON.stringify(stages.map((s) => s.kind)));
+  });
+
+  let deny: Extract<StageTreeNode, { kind: 'stage' }>;
+  let denyUri: vscode.Uri;
+  it('Open pulls a stage into the workspace and shows it', async () => {
+    const [server] = await api.tree.getChildren();
+    const types = await api.tree.getChildren(server);
+    const denyType = types.find((t) => t.kind === 'type' && t.entry.model === 'authentik_stages_deny.denystage')!;
+    deny = (await api.tree.getChildren(denyType)).find((s) => s.kind === 'stage') as typeof deny;
+    await vscode.commands.executeCommand('authentikStages.openStage', deny);
+    const editor = await waitFor('the pulled file in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.stage.yaml') ? vscode.window.activeTextEditor : undefined);
+    denyUri = editor.document.uri;
+    assert.equal(denyUri.fsPath, workspaceFile('authentik', `${deny.stage.name}.stage.yaml`).fsPath);
+    assert.match(editor.document.getText(), new RegExp(`^pk: ${deny.stage.pk}$`, 'm'));
+    assert.match(editor.document.getText(), /^model: authentik_stages_deny\.denystage$/m);
+  });
+
+  it('push-on-save sends the saved change to the server', async () => {
+    await vscode.workspace.getConfiguration('authentik').update('pushOnSave', true, vscode.ConfigurationTarget.Workspace);
+    const editor = await vscode.window.showTextDocument(denyUri);
+    sandbox.requests.clear();
+    await editor.edit((edit) => {
+      const text = editor.document.getText();
+      const line = text.split('\n').findIndex((l) => l.startsWith('deny_message:'));
+      if (line >= 0) edit.replace(editor.document.lineAt(line).range, 'deny_message: Pushed on save');
+      else edit.insert(new vscode.Position(editor.document.lineCount, 0), 'deny_message: Pushed on save\n');
+    });
+    const saved = Date.now();
+    await editor.document.save();
+    const put = await waitFor('the PUT', () => sandbox.requests.find((r) => r.method === 'PUT'), { describe: () => JSON.stringify(sandbox.requests.map((r) => `${r.method} ${r.path}`)) });
+    metrics['pushOnSaveToPutMs'] = Date.now() - saved - put.durationMs;
+    await api.pushOnSave.idle();
+    assert.equal(sandbox.store.getStage(deny.stage.pk)!['deny_message'], 'Pushed on save');
+  });
+
+  it('a server 400 becomes a diagnostic on the offending line', async () => {
+    sandbox.store.addStage({ model: 'authentik_stages_deny.denystage', name: 'e2e-taken-name' });
+    const editor = await vscode.window.showTextDocument(denyUri);
+    const line = editor.document.getText().split('\n').findIndex((l) => l.startsWith('name:'));
+    await editor.edit((edit) => edit.replace(editor.document.lineAt(line).range, 'name: e2e-taken-name'));
+    const script = scriptedWindow({});
+    try {
+      await editor.document.save();
+      await api.pushOnSave.idle();
+    } finally {
+      script.restore();
+    }
+    const diagnostic = await waitFor(
+      'an authentik server diagnostic',
+      () => vscode.languages.getDiagnostics(denyUri).find((d) => d.source === 'authentik server'),
+      { describe: () => describeDiagnostics(denyUri) },
+    );
+    assert.equal(diagnostic.range.start.line, line);
+    assert.match(diagnostic.message, /stage with this name already exists/);
+    await editor.edit((edit) => edit.replace(editor.document.lineAt(line).range, `name: ${deny.stage.name}`));
+    await editor.document.save();
+    await api.pushOnSave.idle();
+    await waitFor('the diagnostic cleared by a good push', () => !vscode.languages.getDiagnostics(denyUri).some((d) => d.source === 'authentik server'));
+  });
+
+  it('a change on the server since the pull stops the push: conflict shown, nothing overwritten', async () => {
+    await vscode.workspace.getConfiguration('authentik').update('pushOnSave', false, vscode.ConfigurationTarget.Workspace);
+    sandbox.store.updateStage(deny.stage.pk, { deny_message: 'Changed in the admin UI' });
+    const editor = await vscode.window.showTextDocument(denyUri);
+    const line = editor.document.getText().split('\n').findIndex((l) => l.startsWith('deny_message:'));
+    await editor.edit((edit) => edit.replace(editor.document.lineAt(line).range, 'deny_message: Changed in the file'));
+    await editor.document.save();
+    sandbox.requests.clear();
+    const script = scriptedWindow({ choice: undefined });
+    try {
+      await vscode.commands.executeCommand('authentikStages.push', denyUri);
+    } finally {
+      script.restore();
+    }
+    assert.ok(script.asked.some((q) => /^Conflict: deny_message changed both on the server and in/.test(q)), JSON.stringify(script.asked));
+    assert.equal(sandbox.store.getStage(deny.stage.pk)!['deny_message'], 'Changed in the admin UI');
+    assert.ok(!sandbox.requests.some((r) => r.method === 'PUT' || r.method === 'PATCH'));
+    assert.match(readFileSync(denyUri.fsPath, 'utf8'), /^deny_message: Changed in the file$/m);
+    assert.ok(vscode.languages.getDiagnostics(denyUri).some((d) => d.source === 'authentik server' && /changed on the server/.test(d.message)));
+  });
+});
