@@ -103,10 +103,68 @@ function npmCli() {
   return candidates.find((p) => p && p.endsWith('.js') && existsSync(p));
 }
 
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * One setup at a time per checkout (two at once would remove each other's half-installed
+ * code-server): a lock file holding the pid, taken over when that process is gone, waited for
+ * (bounded) while it lives.
+ */
+function withLock(body) {
+  const lock = join(toolsDir, '.setup.lock');
+  const deadline = Date.now() + 15 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let holder = 0;
+    let age = 0;
+    try {
+      holder = Number(readFileSync(lock, 'utf8').trim());
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if ((holder && !alive(holder)) || (!holder && age > 5_000)) {
+      console.log(`▶ [setup] removing a stale lock (${holder ? `pid ${holder} is gone` : 'empty'})`);
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another setup (pid ${holder}) still holds ${lock} after 15 minutes`);
+    if (!announced) console.log(`▶ [setup] another setup (pid ${holder}) is installing; waiting for it…`);
+    announced = true;
+    sleepSync(500);
+  }
+  try {
+    return body();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export function setup() {
-  const started = Date.now();
   if (process.platform !== 'linux' || !arch) throw new Error(`setup:vscode supports Linux x64 and arm64, not ${process.platform} ${process.arch}`);
   mkdirSync(toolsDir, { recursive: true });
+  withLock(setupSteps);
+}
+
+function setupSteps() {
+  const started = Date.now();
 
   step(`Debian packages (${APT_PACKAGES.join(', ')})`, () => aptStatus().present, () => installApt(aptStatus().missing));
 

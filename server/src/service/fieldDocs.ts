@@ -46,7 +46,8 @@ export function modelDocumentation(entry: ModelIndexEntry, catalog: SchemaCatalo
 }
 
 function schemaFooter(entry: ModelIndexEntry, catalog: SchemaCatalog): string {
-  return `_${entry.title} · authentik ${catalog.version} schema (${catalog.index.source})_`;
+  // The source in code style: markdown would turn `api@2026.8.3` into a mail link.
+  return `_${entry.title} · authentik ${catalog.version} schema_ (\`${catalog.index.source}\`)`;
 }
 
 /** drf-spectacular appends "* `value` - Label" lists that the Values section already shows. */

@@ -25,15 +25,6 @@ const EXTENSION = 'authentik-stages.authentik-stages';
 const STATUS_ITEM = `.statusbar-item[id^="${EXTENSION}."]`;
 const STEP_TIMEOUT = 20_000;
 
-/** The on-screen box of the first editor line whose text includes `text`. */
-async function lineBox(page: Page, text: string): Promise<{ x: number; y: number; width: number; height: number }> {
-  const line = page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: text }).first();
-  await line.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  const box = await line.boundingBox();
-  if (!box) throw new Error(`the line with "${text}" has no box`);
-  return box;
-}
-
 interface Rect {
   left: number;
   top: number;
@@ -44,6 +35,27 @@ interface Rect {
 }
 interface PageDocument {
   querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): Rect }>;
+}
+
+/**
+ * The on-screen box of the first editor line whose text includes `text`, measured in the page in
+ * one go (Monaco re-renders line elements, so a handle may be gone a moment later), polled on every
+ * animation frame until the line is there, bounded.
+ */
+async function lineBox(page: Page, text: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const found = await page.waitForFunction(
+    (wanted: string) => {
+      const document = (globalThis as unknown as { document: PageDocument }).document;
+      const line = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')).find((l) =>
+        (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(wanted),
+      );
+      const box = line?.getBoundingClientRect();
+      return box && box.width > 0 ? { x: box.left, y: box.top, width: box.width, height: box.height } : false;
+    },
+    text,
+    { timeout: STEP_TIMEOUT },
+  );
+  return (await found.jsonValue()) as { x: number; y: number; width: number; height: number };
 }
 
 /**
@@ -99,10 +111,13 @@ async function hoverSquiggle(page: Page, lineText: string, expect: string): Prom
     const at = await squiggleOn(page, lineText);
     await page.mouse.move(at.x - 20, at.y);
     await page.mouse.move(at.x, at.y, { steps: 4 });
-    const wanted = page.locator('.monaco-hover:not(.hidden)', { hasText: expect }).first();
-    if (await wanted.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) return;
     const other = page.locator('.monaco-hover:not(.hidden)').first();
+    const wanted = page.locator('.monaco-hover:not(.hidden)', { hasText: expect }).first();
+    // Any hover first (it shows in well under a second), then whether it is the one wanted.
+    const shown = await other.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    if (shown && (await wanted.waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false))) return;
     seen = (await other.isVisible()) ? (await other.innerText()).slice(0, 200) : 'no hover';
+    console.error(`[screenshots] the hover at (${Math.round(at.x)}, ${Math.round(at.y)}) shows ${seen === 'no hover' ? 'nothing' : `"${seen.split('\n')[0]}"`}: the lines moved, aiming again`);
     await page.mouse.move(5, 400);
     await other.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
   }
