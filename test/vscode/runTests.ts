@@ -88,6 +88,8 @@ async function main(): Promise<number> {
     ];
     console.log(`\nActivation: ${parts.filter(Boolean).join('; ')}`);
   }
+  const others = Object.entries(host.metrics).filter(([name]) => !['activationMs', 'codeLoadMs', 'exportedActivationMs'].includes(name));
+  if (others.length) console.log(`Measured: ${others.map(([name, value]) => `${name} ${value}`).join('; ')}`);
   const total = Number(process.env.E2E_STARTED_AT) ? `; ${seconds(Date.now() - Number(process.env.E2E_STARTED_AT))} in all, setup and build included` : '';
   console.log(`Time: ${seconds(hostTime)} for the extension tests${withScreenshots ? `, ${seconds(Date.now() - started - hostTime)} for the screenshots` : ''}${total}`);
   const all = [...host.tests, ...shots];

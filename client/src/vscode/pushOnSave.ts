@@ -7,7 +7,7 @@ import type { SyncService } from './syncService';
 import type { StatusBar } from './statusBar';
 import { isStageDocument } from './workspace';
 
-const DEBOUNCE_MS = 100;
+const DEBOUNCE_MS = 50;
 
 export class PushOnSave implements vscode.Disposable {
   private readonly pending = new Map<string, vscode.Uri>();

@@ -52,10 +52,12 @@ describe('connected to an authentik server', function () {
   this.timeout(60_000);
   let sandbox: Sandbox;
   let api: AuthentikStagesApi;
+  /** Each request's log line and when it was answered. */
+  const requestLog: Array<{ line: string; at: number }> = [];
 
   before(async () => {
     // The bundle is dist/vscode-tests/suite/: the repository root is three levels up.
-    sandbox = await startSandbox({ port: 0, token: 'e2e-secret-token-5f2a', schemaPath: join(__dirname, '..', '..', '..', 'node_modules', '@goauthentik', 'api', 'schema.yml') });
+    sandbox = await startSandbox({ port: 0, token: 'e2e-secret-token-5f2a', log: (line) => requestLog.push({ line, at: performance.now() }), schemaPath: join(__dirname, '..', '..', '..', 'node_modules', '@goauthentik', 'api', 'schema.yml') });
     api = (await vscode.extensions.getExtension<AuthentikStagesApi>(EXTENSION_ID)!.activate()) as AuthentikStagesApi;
   });
   after(async () => {
@@ -95,6 +97,20 @@ describe('connected to an authentik server', function () {
     assert.ok(stages.some((s) => s.kind === 'stage' && s.stage.name === 'default-authentication-password'), JSON.stringify(stages.map((s) => s.kind)));
   });
 
+  it('the tree of 5,000 stages of a type shows its first page in under 500 ms', async () => {
+    sandbox.store.addStages({ model: 'authentik_stages_dummy.dummystage', count: 5000, namePrefix: 'bulk-' });
+    api.tree.refresh();
+    const [server] = await api.tree.getChildren();
+    const dummy = (await api.tree.getChildren(server)).find((t) => t.kind === 'type' && t.entry.model === 'authentik_stages_dummy.dummystage')!;
+    const started = performance.now();
+    const children = await api.tree.getChildren(dummy);
+    const elapsed = performance.now() - started;
+    metrics['treeFirstPageOf5000Ms'] = Math.round(elapsed);
+    assert.equal(children.filter((c) => c.kind === 'stage').length, 100);
+    assert.equal(children[children.length - 1]!.kind, 'more', 'a Load more row');
+    assert.ok(elapsed < 500, `${elapsed} ms`);
+  });
+
   let deny: Extract<StageTreeNode, { kind: 'stage' }>;
   let denyUri: vscode.Uri;
   it('Open pulls a stage into the workspace and shows it', async () => {
@@ -120,10 +136,12 @@ describe('connected to an authentik server', function () {
       if (line >= 0) edit.replace(editor.document.lineAt(line).range, 'deny_message: Pushed on save');
       else edit.insert(new vscode.Position(editor.document.lineCount, 0), 'deny_message: Pushed on save\n');
     });
-    const saved = Date.now();
     await editor.document.save();
-    const put = await waitFor('the PUT', () => sandbox.requests.find((r) => r.method === 'PUT'), { describe: () => JSON.stringify(sandbox.requests.map((r) => `${r.method} ${r.path}`)) });
-    metrics['pushOnSaveToPutMs'] = Date.now() - saved - put.durationMs;
+    const saved = performance.now();
+    await waitFor('the PUT', () => sandbox.requests.find((r) => r.method === 'PUT'), { describe: () => JSON.stringify(sandbox.requests.map((r) => `${r.method} ${r.path}`)) });
+    const put = requestLog.find((entry) => entry.at > saved && /\bPUT\b/.test(entry.line));
+    // From the save completing to the server having the PUT (debounce included); budget 300 ms.
+    if (put) metrics['pushOnSaveToServerMs'] = Math.round(put.at - saved);
     await api.pushOnSave.idle();
     assert.equal(sandbox.store.getStage(deny.stage.pk)!['deny_message'], 'Pushed on save');
   });
