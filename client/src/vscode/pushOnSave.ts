@@ -55,7 +55,11 @@ export class PushOnSave implements vscode.Disposable {
       try {
         const result = await this.sync.push(uri, { interactive: false });
         if (!result) {
+          // Bound to another server: saving never pushes elsewhere; a click can, after a question.
           this.status.done(false, `${name}: not pushed (bound to another server)`);
+          void vscode.window.showWarningMessage(`${name} was last synced with another authentik server, so saving did not push it to the active one.`, 'Push…').then((choice) => {
+            if (choice === 'Push…') void vscode.commands.executeCommand('authentikStages.push', uri);
+          });
           continue;
         }
         const failed = result.blocked || result.outcomes.some((o) => !['created', 'updated', 'unchanged'].includes(o.status));
