@@ -186,8 +186,12 @@ function setupSteps() {
     );
     // Node 24 first on PATH: code-server's postinstall checks the major; its native modules are
     // built against Node 24's headers (npm's user config may name other ones in `nodedir`).
+    // Under `npm run`, the outer npm's settings arrive as npm_config_* variables, and its
+    // user agent ("node/v20") would win over the inner npm's: code-server's postinstall reads the
+    // Node major from it. The inner npm gets none of them.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key) && key !== 'npm_execpath' && key !== 'npm_node_execpath' && key !== 'NODE'));
     const env = {
-      ...process.env,
+      ...inherited,
       PATH: `${join(node24Dir, 'bin')}:${process.env.PATH ?? ''}`,
       npm_config_nodedir: node24Dir,
       npm_config_update_notifier: 'false',

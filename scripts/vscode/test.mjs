@@ -6,15 +6,18 @@
 // (setup.mjs: apt packages, Node 24, code-server; skipped when there), the .vsix (npm run package,
 // only when a source is newer than it), the build, then dist/vscode-tests/runTests.js (or
 // screenshots.js), whose exit code is this script's. Other arguments go to runTests.js
-// (--no-screenshots).
+// (--no-screenshots). --update-readme-images: after a passing screenshot run, copy the README's
+// screenshots to images/screenshots/ (scripts/vscode/copy-screenshots.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDependencies, root } from '../lib/steps.mjs';
+import { copyScreenshots } from './copy-screenshots.mjs';
 import { setup } from './setup.mjs';
 
 const args = process.argv.slice(2);
 const screenshotsOnly = args.includes('--screenshots');
+const updateReadmeImages = args.includes('--update-readme-images');
 const withScreenshots = screenshotsOnly || !args.includes('--no-screenshots');
 const vsix = join(root, 'dist', 'authentik-stages.vsix');
 const started = Date.now();
@@ -40,7 +43,7 @@ function run(command, commandArgs) {
 function newestSource() {
   let newest = 0;
   const visit = (path) => {
-    if (!existsSync(path)) return;
+    if (!existsSync(path) || path === join(root, 'images', 'screenshots')) return; // not in the .vsix
     const stat = statSync(path);
     if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else newest = Math.max(newest, stat.mtimeMs);
@@ -71,9 +74,19 @@ timed('Build (esbuild)', () => run(process.execPath, ['scripts/build.mjs']));
 
 const entry = join(root, 'dist', 'vscode-tests', screenshotsOnly ? 'screenshots.js' : 'runTests.js');
 // The runner prints the total time (from E2E_STARTED_AT) before its closing "N passed, N failed" line.
-const result = spawnSync(process.execPath, [entry, ...args.filter((a) => a !== '--screenshots')], {
+const result = spawnSync(process.execPath, [entry, ...args.filter((a) => a !== '--screenshots' && a !== '--update-readme-images')], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, E2E_STARTED_AT: String(started) },
 });
+if (result.status === 0 && updateReadmeImages && withScreenshots) {
+  timed('README screenshots (images/screenshots/)', () => {
+    try {
+      copyScreenshots();
+    } catch (error) {
+      console.error(`✖ ${error instanceof Error ? error.message : error}`);
+      process.exit(1);
+    }
+  });
+}
 process.exit(result.status ?? 1);

@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { checkTools, cleanup, examplesWorkspace, installVsix, launchBrowser, makeRunDirs, repoRoot, seconds, startServer, waitForWorkbench, within, workbenchUrl } from './codeServer';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { checkTools, cleanup, examplesWorkspace, installVsix, launchBrowser, makeRunDirs, onCleanup, repoRoot, seconds, startServer, waitForWorkbench, within, workbenchUrl } from './codeServer';
 
 export interface Check {
   title: string;
@@ -23,7 +24,13 @@ export const vsixPath = join(repoRoot, 'dist', 'authentik-stages.vsix');
 const EXTENSION = 'authentik-stages.authentik-stages';
 // Any status bar item of the extension (ids are `<publisher>.<name>.<item id>`): it is active.
 const STATUS_ITEM = `.statusbar-item[id^="${EXTENSION}."]`;
+// The extension's server item (`createStatusBarItem('authentikStages.server', …)`).
+const SERVER_ITEM = `.statusbar-item[id="${EXTENSION}.authentikStages.server"]`;
 const STEP_TIMEOUT = 20_000;
+/** The seeded stage the sandbox steps open, and the field changed on both sides for the conflict. */
+const SANDBOX_STAGE = 'default-authentication-password';
+const SANDBOX_STAGE_TYPE = 'Password Stage';
+const CONFLICT_FIELD = 'failed_attempts_before_cancel';
 
 interface Rect {
   left: number;
@@ -124,6 +131,29 @@ async function hoverSquiggle(page: Page, lineText: string, expect: string): Prom
   throw new Error(`no hover saying "${expect}" on the squiggle of "${lineText}" within ${seconds(STEP_TIMEOUT)}; last seen: ${seen}`);
 }
 
+/** F1, the command's title, Enter (once the palette lists it). */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+}
+
+/** Types `value` into the input box titled `title` (waited for) and presses Enter. */
+async function answerInputBox(page: Page, title: string, value: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  const input = page.locator('.quick-input-widget input').first();
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** A row of the side bar's tree whose label is exactly `label`. */
+function treeRow(page: Page, label: string) {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+}
+
 async function shoot(page: Page, name: string): Promise<string> {
   const file = join(screenshotDir, name);
   await page.screenshot({ path: file });
@@ -134,6 +164,8 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
   const vsix = options.vsix ?? vsixPath;
   const checks: Check[] = [];
   let page: Page | undefined;
+  let sandbox: Sandbox | undefined;
+  let workspace: string | undefined;
   let failed = false;
   const step = async (title: string, body: () => Promise<string | void>): Promise<void> => {
     if (failed) {
@@ -163,8 +195,13 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
     await step('code-server with the packaged extension shows the examples workspace', async () => {
       checkTools();
       if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\``);
+      // The sandbox authentik (demo data) the later steps connect to, in this process.
+      sandbox = await startSandbox({ port: 0 });
+      const sb = sandbox;
+      onCleanup('closing the sandbox', () => sb.close());
+      console.error(`[screenshots] sandbox authentik at ${sb.url}`);
       const dirs = makeRunDirs('vscode-shots');
-      const workspace = examplesWorkspace(dirs);
+      workspace = examplesWorkspace(dirs);
       installVsix(dirs, vsix);
       const installed = readdirSync(dirs.extensions).find((d) => d.startsWith(`${EXTENSION}-`));
       if (!installed) throw new Error(`the .vsix did not install into ${dirs.extensions}`);
@@ -226,6 +263,90 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       await p.keyboard.press('Control+Shift+M');
       await p.locator('.markers-panel .monaco-list-row', { hasText: 'token_expiry' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       return shoot(p, 'problems.png');
+    });
+
+    await step('"authentik: Add Server…" connects to the sandbox: the status bar shows the server and version', async () => {
+      const p = page!;
+      const sb = sandbox!;
+      await p.keyboard.press('Escape');
+      await runCommand(p, 'authentik: Add Server');
+      await answerInputBox(p, 'Add authentik server (1/3)', sb.url);
+      await answerInputBox(p, 'Add authentik server (2/3)', 'sandbox');
+      await answerInputBox(p, 'Add authentik server (3/3)', sb.token);
+      const item = p.locator(SERVER_ITEM);
+      await item.filter({ hasText: /sandbox · \d{4}\.\d+/ }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const text = (await item.innerText()).trim().replace(/\s+/g, ' ');
+      if (!/^sandbox · \d{4}\.\d+/.test(text)) throw new Error(`the status bar item says "${text}", not "sandbox · <version>"`);
+      console.error(`[screenshots] status bar: "${text}"`);
+    });
+
+    await step(`the Stages view lists the sandbox's stages by name, e.g. ${SANDBOX_STAGE} (stages-tree.png)`, async () => {
+      const p = page!;
+      // The Problems panel of the earlier step takes half the height: close it.
+      await runCommand(p, 'View: Hide Panel');
+      await p.locator('.part.panel').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT }).catch(() => undefined);
+      await p.locator('.part.activitybar a.action-label[aria-label^="authentik"]').first().click();
+      await treeRow(p, 'sandbox').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const type = treeRow(p, SANDBOX_STAGE_TYPE);
+      await type.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await type.click();
+      await treeRow(p, SANDBOX_STAGE).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      // Expand another type too, so the picture shows more than one stage.
+      const identification = treeRow(p, 'Identification Stage');
+      if (await identification.isVisible()) {
+        await identification.click();
+        await treeRow(p, 'default-authentication-identification').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      }
+      const names = await p.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts();
+      if (!names.includes(SANDBOX_STAGE)) throw new Error(`the Stages view shows ${JSON.stringify(names)}, without ${SANDBOX_STAGE}`);
+      // Wider, so that the stage names show whole: drag the side bar's edge.
+      const bar = await p.locator('.part.sidebar').first().boundingBox();
+      if (bar) {
+        const edge = bar.x + bar.width + 1;
+        await p.mouse.move(edge, bar.y + bar.height / 2);
+        await p.mouse.down();
+        await p.mouse.move(edge + 130, bar.y + bar.height / 2, { steps: 5 });
+        await p.mouse.up();
+      }
+      await p.mouse.move(640, 790); // no hover on a row or on the edge
+      await p.locator('.monaco-sash.hover, .monaco-sash.active').first().waitFor({ state: 'detached', timeout: 3_000 }).catch(() => undefined);
+      return shoot(p, 'stages-tree.png');
+    });
+
+    await step('a stage changed on the server and in the editor: "Diff with Server" shows both sides (conflict-diff.png)', async () => {
+      const p = page!;
+      const sb = sandbox!;
+      await treeRow(p, SANDBOX_STAGE).click();
+      // Pulled into authentik/ and opened.
+      await p.locator('.tabs-container .tab', { hasText: SANDBOX_STAGE }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await lineBox(p, `${CONFLICT_FIELD}:`);
+      const stage = sb.store.findStageByName(SANDBOX_STAGE);
+      if (!stage) throw new Error(`the sandbox has no stage ${SANDBOX_STAGE}`);
+      sb.store.updateStage(String(stage.pk), { [CONFLICT_FIELD]: 3 });
+      // The editor: the line of the field (as pulled to disk), its value replaced by the keyboard.
+      const folder = join(workspace!, 'authentik');
+      const pulled = readdirSync(folder).find((f) => f.startsWith(SANDBOX_STAGE));
+      if (!pulled) throw new Error(`no pulled file for ${SANDBOX_STAGE} in ${folder}: ${readdirSync(folder).join(', ')}`);
+      const line = readFileSync(join(folder, pulled), 'utf8').split('\n').findIndex((l) => l.startsWith(`${CONFLICT_FIELD}:`)) + 1;
+      if (line < 1) throw new Error(`${pulled} has no line ${CONFLICT_FIELD}:`);
+      await goToLine(p, line);
+      await p.keyboard.press('End');
+      await p.keyboard.press('Shift+Control+ArrowLeft');
+      await p.keyboard.type('10');
+      await lineBox(p, `${CONFLICT_FIELD}: 10`);
+      await p.keyboard.press('Control+S');
+      await p.locator('.tabs-container .tab.active.dirty').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+      await runCommand(p, 'authentik: Diff with Server');
+      const diff = p.locator('.editor-instance .monaco-diff-editor').first();
+      await diff.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await p.locator('.tabs-container .tab.active', { hasText: 'server ↔' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      // Both values in view: the server's 3 on the left, the file's 10 on the right.
+      for (const value of [`${CONFLICT_FIELD}: 3`, `${CONFLICT_FIELD}: 10`]) await lineBox(p, value);
+      // The side bar off: the two sides get the width.
+      await runCommand(p, 'View: Toggle Primary Side Bar Visibility');
+      await p.locator('.part.sidebar').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+      await p.mouse.move(640, 790);
+      return shoot(p, 'conflict-diff.png');
     });
   } finally {
     await cleanup();
