@@ -2,8 +2,8 @@
 // npm run demo:vscode — the extension itself, in a browser: a sandbox authentik
 // (`node dist/sandbox.js`) and a code-server (no smoke-test driver) with the packaged extension
 // installed, on a copy of examples/, its user settings naming the sandbox as the active server.
-// Prints the URL to open and the token to give "authentik: Add Server…" (a token cannot be
-// put into VS Code's secret storage from outside). Runs until Ctrl+C, then stops both and removes
+// Prints the URL to open; the extension connects with AUTHENTIK_URL/AUTHENTIK_TOKEN from its
+// environment (nothing is written to secret storage). Runs until Ctrl+C, then stops both and removes
 // its temp folder. Needs the tools of `npm run setup:vscode` (run first when missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,7 +112,8 @@ async function main() {
     cwd: dir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VSCODE_CLI: undefined, ELECTRON_RUN_AS_NODE: undefined },
+    // The extension reads AUTHENTIK_URL/AUTHENTIK_TOKEN when no token is stored: it connects at once.
+    env: { ...process.env, VSCODE_CLI: undefined, ELECTRON_RUN_AS_NODE: undefined, AUTHENTIK_URL: sandboxUrl, AUTHENTIK_TOKEN: token },
   });
   children.push(codeServer);
   const [, port] = await waitForOutput(codeServer, /Extension host agent listening on (\d+)/, 'code-server');
@@ -130,10 +131,10 @@ async function main() {
 authentik Stages in VS Code (code-server), connected to a sandbox authentik:
 
   Open      http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}
-  Sandbox   ${sandboxUrl}   (already in the settings as "sandbox": the status bar says "signed out")
-  Token     ${token}
+  Sandbox   ${sandboxUrl}   (the active server "sandbox", connected with AUTHENTIK_TOKEN=${token})
 
-To sign in: F1 → "authentik: Add Server…", then ${sandboxUrl}, sandbox, ${token} (Enter after each).
+Try: the authentik icon in the activity bar (the Stages tree), open a stage, edit, Push (code lens);
+examples/broken.stage.yaml for diagnostics, hover and quick fixes.
 
 Ctrl+C stops both and removes ${dir}.`);
 }

@@ -51,8 +51,16 @@ export class ServerRegistry implements vscode.Disposable {
     return this.list().find((s) => normal(s.url) === normal(url));
   }
 
+  /**
+   * The stored token; else AUTHENTIK_TOKEN when AUTHENTIK_URL names this server, as for the command
+   * line (a CI box or a demo can connect without anyone typing a token; nothing is stored).
+   */
   async token(server: ServerEntry): Promise<string | undefined> {
-    return this.secrets.get(SECRET_PREFIX + server.name);
+    const stored = await this.secrets.get(SECRET_PREFIX + server.name);
+    if (stored) return stored;
+    const envUrl = process.env['AUTHENTIK_URL']?.replace(/\/+$/, '').toLowerCase();
+    const envToken = process.env['AUTHENTIK_TOKEN']?.trim();
+    return envUrl && envToken && envUrl === server.url.replace(/\/+$/, '').toLowerCase() ? envToken : undefined;
   }
 
   /** Saves the server (URL in settings, token in SecretStorage) and makes it active. */
