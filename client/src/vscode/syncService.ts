@@ -137,7 +137,8 @@ export class SyncService {
   /** Opens VS Code's diff editor: the server's stage against the file's, normalized alike. */
   async diff(uri: vscode.Uri, documentIndex: number): Promise<void> {
     const { client } = this.requireConnection();
-    const stage = this.stagesOf(uri).find((s) => s.doc.index === documentIndex) ?? this.stagesOf(uri)[0];
+    const stages = this.stagesOf(uri);
+    const stage = stages.find((s) => s.doc.index === documentIndex) ?? stages[0];
     if (!stage) throw new Error('No stage document here.');
     let remote: StageObject | undefined;
     if (stage.pk) {
