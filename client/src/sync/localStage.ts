@@ -2,7 +2,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../../../server/src/schema/catalog';
 import type { JsonSchema, ModelIndexEntry } from '../../../server/src/schema/types';
-import type { Span } from '../../../server/src/document/stageDocument';
+import { escapePointerSegment, type Span } from '../../../server/src/document/stageDocument';
 import { isPlainObject } from '../../../server/src/validation/validateStage';
 import type { StageFileContents, StageFileDocument } from './stageFileIO';
 
@@ -46,7 +46,7 @@ export class FilePositions {
 
   /** The key of a field, else its value, else the document's `model` key, else the document's start. */
   at(doc: StageFileDocument, field: string | null, severity: SyncProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): SyncProblem {
-    const location = field !== null ? doc.stage.locations.get(`/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`) : undefined;
+    const location = field !== null ? doc.stage.locations.get(`/${escapePointerSegment(field)}`) : undefined;
     const fallback = doc.stage.locations.get('/model')?.key ?? doc.stage.locations.get('')?.value ?? { start: 0, end: 0 };
     const span = location ? (prefer === 'key' ? (location.key ?? location.value) : location.value) : fallback;
     return this.problem(doc, span, severity, message, field);
