@@ -81,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
     status,
     diagnostics,
     pushOnSave,
+    tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),
     vscode.languages.registerCodeLensProvider(STAGE_LANGUAGES.map((language) => ({ language, scheme: 'file' })), new StageCodeLensProvider()),

@@ -1,55 +1,50 @@
 /**
- * The Stages tree: server → stage types (with counts) → stages, loaded lazily a page at a time
- * with a "Load more" row, filtered by a search, refreshed on demand. Items keep stable ids so
- * expansion survives a refresh.
+ * The Stages view: renders the nodes of `StagesModel` (server → stage types with counts → stages,
+ * a page at a time, filtered) as VS Code tree items. Items keep stable ids so expansion survives a
+ * refresh, and `getParent` lets a stage be revealed.
  */
 import * as vscode from 'vscode';
-import type { StageObject } from '../api/types';
-import type { ModelIndexEntry } from '../../../server/src/schema/types';
+import { StagesModel, type StageTreeNode, type TreeSource } from '../tree/stagesModel';
 import type { ConnectionManager } from './connection';
 
-const PAGE_SIZE = 100;
+export type { StageTreeNode } from '../tree/stagesModel';
 
-export type StageTreeNode =
-  | { kind: 'server'; label: string; description: string }
-  | { kind: 'type'; entry: ModelIndexEntry; count: number | undefined }
-  | { kind: 'stage'; entry: ModelIndexEntry; stage: StageObject }
-  | { kind: 'more'; entry: ModelIndexEntry; nextPage: number }
-  | { kind: 'message'; label: string };
-
-interface TypeListing {
-  stages: StageObject[];
-  nextPage: number;
-  total: number;
+/** The model's view of the connection. */
+function treeSource(connection: ConnectionManager): TreeSource {
+  return {
+    status() {
+      const connected = connection.connected();
+      if (connected) return { connected: true, serverName: connected.server.name, version: connected.version, list: connected.client, models: connection.catalog().models };
+      const state = connection.state;
+      if (state.kind === 'none') return { connected: false, message: undefined };
+      const message = state.kind === 'signed-out' ? `${state.server.name}: signed out` : state.kind === 'error' ? `${state.server.name}: ${state.message}` : 'Connecting…';
+      return { connected: false, message };
+    },
+  };
 }
 
-export class StagesTreeProvider implements vscode.TreeDataProvider<StageTreeNode> {
+export class StagesTreeProvider implements vscode.TreeDataProvider<StageTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StageTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private filter = '';
-  private listings = new Map<string, TypeListing>();
-  private counts = new Map<string, number>();
-  private readonly typeNodes = new Map<string, StageTreeNode>();
+  readonly model: StagesModel;
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly connection: ConnectionManager) {
-    connection.onDidChange(() => this.refresh());
+  constructor(connection: ConnectionManager) {
+    this.model = new StagesModel(treeSource(connection), (node) => this.changed.fire(node));
+    this.subscription = connection.onDidChange(() => this.model.refresh());
   }
 
   get search(): string {
-    return this.filter;
+    return this.model.filter;
   }
 
   setFilter(text: string): void {
-    this.filter = text.trim();
-    void vscode.commands.executeCommand('setContext', 'authentik.stagesFiltered', this.filter !== '');
-    this.refresh();
+    this.model.setFilter(text);
+    void vscode.commands.executeCommand('setContext', 'authentik.stagesFiltered', this.model.filter !== '');
   }
 
   refresh(): void {
-    this.listings = new Map();
-    this.counts = new Map();
-    this.typeNodes.clear();
-    this.changed.fire(undefined);
+    this.model.refresh();
   }
 
   getTreeItem(node: StageTreeNode): vscode.TreeItem {
@@ -97,84 +92,20 @@ export class StagesTreeProvider implements vscode.TreeDataProvider<StageTreeNode
     }
   }
 
-  async getChildren(node?: StageTreeNode): Promise<StageTreeNode[]> {
-    const connected = this.connection.connected();
-    if (!node) {
-      const state = this.connection.state;
-      if (state.kind === 'none') return [];
-      if (!connected) {
-        const label = state.kind === 'signed-out' ? `${state.server.name}: signed out` : state.kind === 'error' ? `${state.server.name}: ${state.message}` : 'Connecting…';
-        return [{ kind: 'message', label }];
-      }
-      return [{ kind: 'server', label: connected.server.name, description: `authentik ${connected.version}${this.filter ? ` · filter "${this.filter}"` : ''}` }];
-    }
-    if (!connected) return [];
-    if (node.kind === 'server') return this.typeChildren();
-    if (node.kind === 'type') return this.stageChildren(node.entry);
-    return [];
+  getChildren(node?: StageTreeNode): Promise<StageTreeNode[]> {
+    return this.model.children(node);
   }
 
-  private typeChildren(): StageTreeNode[] {
-    const entries = [...this.connection.catalog().models].sort((a, b) => a.title.localeCompare(b.title));
-    const nodes = entries.map((entry) => {
-      const node: StageTreeNode = { kind: 'type', entry, count: this.counts.get(entry.model) };
-      this.typeNodes.set(entry.model, node);
-      return node;
-    });
-    void this.loadCounts(entries);
-    return nodes;
+  getParent(node: StageTreeNode): StageTreeNode | undefined {
+    return this.model.parent(node);
   }
 
-  /** Counts arrive after the types show: one small request per type, a few at a time. */
-  private async loadCounts(entries: ModelIndexEntry[]): Promise<void> {
-    const connected = this.connection.connected();
-    if (!connected) return;
-    const pending = entries.filter((e) => !this.counts.has(e.model));
-    const worker = async (): Promise<void> => {
-      for (let entry = pending.shift(); entry; entry = pending.shift()) {
-        try {
-          const page = await connected.client.listPage(entry.apiPath, { page: 1, pageSize: 1, ...(this.filter ? { search: this.filter } : {}) });
-          this.counts.set(entry.model, page.pagination.count);
-          const node = this.typeNodes.get(entry.model);
-          if (node && node.kind === 'type') {
-            node.count = page.pagination.count;
-            this.changed.fire(node);
-          }
-        } catch {
-          // A type the server lacks (another version) just shows no count.
-        }
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
+  loadMore(node: StageTreeNode): Promise<void> {
+    return this.model.loadMore(node);
   }
 
-  private async stageChildren(entry: ModelIndexEntry): Promise<StageTreeNode[]> {
-    let listing = this.listings.get(entry.model);
-    if (!listing) {
-      listing = { stages: [], nextPage: 1, total: 0 };
-      await this.fetchPage(entry, listing);
-      this.listings.set(entry.model, listing);
-    }
-    const nodes: StageTreeNode[] = listing.stages.map((stage) => ({ kind: 'stage', entry, stage }));
-    if (listing.stages.length < listing.total) nodes.push({ kind: 'more', entry, nextPage: listing.nextPage });
-    if (nodes.length === 0) nodes.push({ kind: 'message', label: this.filter ? `No match for "${this.filter}"` : 'None yet' });
-    return nodes;
-  }
-
-  private async fetchPage(entry: ModelIndexEntry, listing: TypeListing): Promise<void> {
-    const connected = this.connection.connected();
-    if (!connected) return;
-    const page = await connected.client.listPage(entry.apiPath, { page: listing.nextPage, pageSize: PAGE_SIZE, ordering: 'name', ...(this.filter ? { search: this.filter } : {}) });
-    listing.stages.push(...page.results);
-    listing.total = page.pagination.count;
-    listing.nextPage = page.pagination.next || listing.nextPage + 1;
-  }
-
-  async loadMore(node: StageTreeNode): Promise<void> {
-    if (node.kind !== 'more') return;
-    const listing = this.listings.get(node.entry.model);
-    if (!listing) return;
-    await this.fetchPage(node.entry, listing);
-    this.changed.fire(this.typeNodes.get(node.entry.model));
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 }
