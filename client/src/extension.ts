@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SchemaChangedNotification, type SchemaInfo } from '../../server/src/protocol';
+import { SchemaChangedNotification } from '../../server/src/protocol';
 import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
 import { StageCodeLensProvider } from './vscode/codeLens';
 import { registerCommands } from './vscode/commands';
@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   let schemaVersion: string | undefined;
   // Started, not awaited: activation returns while the server boots.
   void client.start().then(
-    () => client?.onNotification(SchemaChangedNotification, (info: SchemaInfo) => {
+    () => client?.onNotification(SchemaChangedNotification, (info) => {
       schemaVersion = info.version;
     }),
     (error: unknown) => output.error(`The language server did not start: ${String(error)}`),

@@ -1,23 +1,36 @@
-/** Custom requests and notifications between the extension and the language server. */
+/**
+ * The custom requests and notifications between the extension and the language server, each
+ * declared once with its parameter and result types; both sides import these objects, so a change
+ * of shape is a compile error on either side, never a silent mismatch.
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { ConvertedCatalog } from './schema/types';
 
-export interface SetSchemaParams {
-  /** An authentik OpenAPI document (YAML or JSON text), e.g. a server's `/api/v3/schema/`. */
-  openapi: string;
-  /** Where it came from, shown in hover: e.g. `https://auth.example.com/api/v3/schema/`. */
-  source: string;
-}
-
+/** The schema in force: which authentik version, from where. */
 export interface SchemaInfo {
   version: string;
   source: string;
   models: number;
 }
 
-export const SetSchemaRequest = 'authentikStages/setSchema';
-export const ResetSchemaRequest = 'authentikStages/resetSchema';
-export const SchemaInfoRequest = 'authentikStages/schemaInfo';
-/** Sent by the server after the catalog in force changed; carries a `SchemaInfo`. */
-export const SchemaChangedNotification = 'authentikStages/schemaChanged';
+/**
+ * Use another authentik version's schema: an OpenAPI document (YAML or JSON text, e.g. a server's
+ * `/api/v3/schema/`), converted by the server, or a catalog converted before (from a cache).
+ */
+export type SetSchemaParams =
+  | {
+      openapi: string;
+      /** Where it came from, shown in hover: e.g. `https://auth.example.com/api/v3/schema/`. */
+      source: string;
+    }
+  | { catalog: ConvertedCatalog; source: string };
+
+export const SetSchemaRequest = new RequestType<SetSchemaParams, SchemaInfo, void>('authentikStages/setSchema');
+/** Back to the bundled schema (signed out, disconnected). */
+export const ResetSchemaRequest = new RequestType0<SchemaInfo, void>('authentikStages/resetSchema');
+export const SchemaInfoRequest = new RequestType0<SchemaInfo, void>('authentikStages/schemaInfo');
+/** Sent by the server after the schema in force changed. */
+export const SchemaChangedNotification = new NotificationType<SchemaInfo>('authentikStages/schemaChanged');
 
 export interface ServerSettings {
   validation: { enable: boolean };

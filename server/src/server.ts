@@ -23,7 +23,6 @@ import {
   SetSchemaRequest,
   type SchemaInfo,
   type ServerSettings,
-  type SetSchemaParams,
 } from './protocol';
 
 export interface ServerOptions {
@@ -156,11 +155,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }),
   );
 
-  connection.onRequest(SetSchemaRequest, (params: SetSchemaParams) => {
+  connection.onRequest(SetSchemaRequest, (params) => {
     try {
-      return switchCatalog(SchemaCatalog.fromOpenApiText(params.openapi, params.source));
+      return switchCatalog('catalog' in params ? SchemaCatalog.fromConverted(params.catalog) : SchemaCatalog.fromOpenApiText(params.openapi, params.source));
     } catch (error) {
-      throw new ResponseError(ErrorCodes.InvalidParams, `The OpenAPI document from ${params.source} cannot be used: ${(error as Error).message}`);
+      throw new ResponseError(ErrorCodes.InvalidParams, `The schema from ${params.source} cannot be used: ${(error as Error).message}`);
     }
   });
   connection.onRequest(ResetSchemaRequest, () => switchCatalog(options.loadDefaultCatalog()));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { AuthentikClient } from '../api/authentikClient';
-import { ResetSchemaRequest, SetSchemaRequest, type SchemaInfo } from '../../../server/src/protocol';
+import { ResetSchemaRequest, SetSchemaRequest } from '../../../server/src/protocol';
 import { SchemaCatalog } from '../../../server/src/schema/catalog';
 import type { ServerEntry, ServerRegistry } from './servers';
 
@@ -73,7 +73,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (generation !== this.generation) return;
     this.current = state;
     this.changed.fire(state);
-    if (resetSchema) void this.languageClient()?.sendRequest<SchemaInfo>(ResetSchemaRequest).catch(() => undefined);
+    if (resetSchema) void this.languageClient()?.sendRequest(ResetSchemaRequest).catch(() => undefined);
   }
 
   private async useServerSchema(client: AuthentikClient, server: ServerEntry, version: string, generation: number): Promise<void> {
@@ -100,7 +100,7 @@ export class ConnectionManager implements vscode.Disposable {
     const languageClient = this.languageClient();
     if (!languageClient) return;
     try {
-      await languageClient.sendRequest<SchemaInfo>(SetSchemaRequest, { openapi, source: `${server.url.replace(/\/+$/, '')}/api/v3/schema/` });
+      await languageClient.sendRequest(SetSchemaRequest, { openapi, source: `${server.url.replace(/\/+$/, '')}/api/v3/schema/` });
     } catch (error) {
       this.log.warn(`The schema of ${server.url} (authentik ${version}) cannot be used; keeping the bundled one: ${(error as Error).message}`);
     }
