@@ -9,6 +9,10 @@ import { repoRoot } from './support/paths';
 
 interface Manifest {
   main: string;
+  icon: string;
+  repository: { type: string; url: string };
+  bugs: { url: string };
+  homepage: string;
   bin: Record<string, string>;
   activationEvents: string[];
   engines: { vscode: string };
@@ -44,6 +48,16 @@ describe('extension manifest', () => {
     for (const [name, setting] of Object.entries(manifest.contributes.configuration.properties)) {
       assert.ok(setting.description ?? setting.markdownDescription, `${name} has no description`);
     }
+  });
+
+  it('is ready for the Marketplace: a 128×128 PNG icon that ships, repository, bugs and homepage', () => {
+    const png = readFileSync(join(repoRoot, manifest.icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    // IHDR: width and height, big-endian, right after the chunk type at offset 12.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+    const shipped = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').split('\n');
+    assert.ok(shipped.includes(`!${manifest.icon}`), '.vscodeignore keeps the icon in the .vsix');
+    for (const url of [manifest.repository.url, manifest.bugs.url, manifest.homepage]) assert.doesNotThrow(() => new URL(url), url);
   });
 
   it('ships the bundles it names', () => {

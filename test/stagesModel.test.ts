@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthentikClient } from '../client/src/api/authentikClient';
-import { StagesModel, type StageTreeNode, type TreeSource } from '../client/src/tree/stagesModel';
+import { StagesModel, type StageTreeNode, type TreeSource } from '../client/src/ui/stagesModel';
 import { SchemaCatalog } from '../server/src/schema/catalog';
 import { startSandbox, type Sandbox } from './sandbox/server';
 import { schemaDir } from './support/paths';

@@ -4,10 +4,10 @@
  * refresh, and `getParent` lets a stage be revealed.
  */
 import * as vscode from 'vscode';
-import { StagesModel, type StageTreeNode, type TreeSource } from '../tree/stagesModel';
+import { StagesModel, type StageTreeNode, type TreeSource } from '../ui/stagesModel';
 import type { ConnectionManager } from './connection';
 
-export type { StageTreeNode } from '../tree/stagesModel';
+export type { StageTreeNode } from '../ui/stagesModel';
 
 /** The model's view of the connection. */
 function treeSource(connection: ConnectionManager): TreeSource {
