@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileUri } from '../test/support/lspClient';
+import { fileUri } from '../tools/lsp-client/lspClient';
 import { measureServer, type RunResult } from './lib/measure';
 import { judgeTargets, notesText, resultsTable, targetsText } from './lib/report';
 import { serverDefinitions, type ServerId } from './lib/servers';

@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { layeringPlugin } from './lib/layering.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = new Set(process.argv.slice(2));
@@ -37,6 +38,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // The engine is imported through its entry only; the build fails on a deeper import.
+  plugins: [layeringPlugin(root)],
 };
 
 const groups = {
@@ -48,22 +51,20 @@ const groups = {
   ],
   tools: [
     { entryPoints: { 'tools/generate-schemas': 'scripts/generate-schemas.ts', 'tools/demo-lsp': 'scripts/demo-lsp.ts', 'tools/demo-sync': 'scripts/demo-sync.ts' }, outdir: 'dist', packages: 'external' },
+    // The no-op language server the benchmark and the LSP client's tests measure against.
+    { entryPoints: { 'tools/floor-server': 'tools/lsp-client/floor-server.ts' }, outdir: 'dist', packages: 'external' },
   ],
-  // The local authentik-compatible API for tests and demos (npm run sandbox).
-  sandbox: [{ entryPoints: { sandbox: 'test/sandbox/main.ts' }, outdir: 'dist', packages: 'external' }],
+  // The local authentik-compatible API for tests, demos and benchmarks (npm run sandbox).
+  sandbox: [{ entryPoints: { sandbox: 'tools/sandbox/main.ts' }, outdir: 'dist', packages: 'external' }],
   // Tests and benchmarks keep node_modules external: they are never shipped.
   tests: [
     {
-      entryPoints: Object.fromEntries(
-        [...filesUnder('test', '.test.ts').filter((f) => !/^test[\\/]vscode[\\/]/.test(f)), ...filesUnder('bench', '.ts', false)].map((f) => [
-          relative(root, join(root, f)).replace(/\.ts$/, ''),
-          f,
-        ]),
-      ),
+      entryPoints: Object.fromEntries(filesUnder('test', '.test.ts').filter((f) => !/^test[\\/]vscode[\\/]/.test(f)).map((f) => [f.replace(/\.ts$/, ''), f])),
       outdir: 'dist',
       packages: 'external',
     },
   ],
+  bench: [{ entryPoints: Object.fromEntries(filesUnder('bench', '.ts', false).map((f) => [f.replace(/\.ts$/, ''), f])), outdir: 'dist', packages: 'external' }],
   // Tests inside a real VS Code (npm run test:vscode): test/vscode/ runs in the extension host, not on node --test.
   'vscode-tests': [
     {

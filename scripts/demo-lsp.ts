@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, CompletionList, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
-import { SERVER_NODE_FLAGS } from '../server/src/runtime';
-import { applyContentChanges, fileUri, LspClient, positionOf } from '../test/support/lspClient';
+import { SERVER_NODE_FLAGS } from '@authentik-stages/protocol';
+import { applyContentChanges, fileUri, LspClient, positionOf } from '../tools/lsp-client/lspClient';
 
 const root = join(__dirname, '..', '..');
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];

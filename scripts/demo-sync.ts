@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../test/sandbox/server';
+import { startSandbox } from '../tools/sandbox/server';
 
 const cli = join(__dirname, '..', 'cli.js');
 

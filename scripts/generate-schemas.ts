@@ -4,8 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertOpenApi, parseOpenApiText } from '../server/src/schema/convert';
-import { serializeCatalog } from '../server/src/schema/catalogFiles';
+import { convertOpenApi, parseOpenApiText, serializeCatalog } from '@authentik-stages/engine';
 
 const root = join(__dirname, '..', '..');
 const packageDir = join(root, 'node_modules', '@goauthentik', 'api');

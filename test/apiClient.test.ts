@@ -30,7 +30,7 @@ import {
   type FetchLike,
   type StageObject,
 } from '../client/src/api';
-import { startSandbox, type Sandbox } from './sandbox/server';
+import { startSandbox, type Sandbox } from '../tools/sandbox/server';
 
 const TOKEN = 'ak-test-Secr3tT0ken-0123456789abcdef';
 const BASE = 'https://auth.example.com';

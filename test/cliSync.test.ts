@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox, type Sandbox } from './sandbox/server';
+import { startSandbox, type Sandbox } from '../tools/sandbox/server';
 import { cliModule } from './support/paths';
 
 interface Run {

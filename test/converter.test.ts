@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { convertOpenApi, OpenApiConversionError, parseOpenApiText, titleFromTypeName } from '../server/src/schema/convert';
-import type { ConvertedCatalog, JsonSchema } from '../server/src/schema/types';
+import { convertOpenApi, OpenApiConversionError, parseOpenApiText, titleFromTypeName } from '../server/engine/schema/convert';
+import type { ConvertedCatalog, JsonSchema } from '../server/engine/schema/types';
 import { olderOpenApi, pinnedOpenApi } from './support/paths';
 import { sampleStageDocument } from './support/syntheticOpenApi';
 

@@ -20,9 +20,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isMap, isSeq, parseAllDocuments, stringify, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { LspClient, fileUri } from './support/lspClient';
+import { LspClient, fileUri } from '../tools/lsp-client/lspClient';
 import { corpusDir, repoRoot as root, serverModule as serverBundle } from './support/paths';
-import { SERVER_NODE_FLAGS } from '../server/src/runtime';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol';
 
 const catalogIndex = JSON.parse(readFileSync(join(root, 'schemas', 'index.json'), 'utf8')) as {
   authentikVersion: string;

@@ -35,9 +35,9 @@ import type {
   TextDocumentContentChangeEvent,
   TextEdit,
 } from 'vscode-languageserver-protocol';
-import { LspClient, fileUri } from './support/lspClient';
+import { LspClient, fileUri } from '../tools/lsp-client/lspClient';
 import { corpusDir, repoRoot as root, serverModule as serverBundle } from './support/paths';
-import { SERVER_NODE_FLAGS } from '../server/src/runtime';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol';
 
 const catalogIndex = JSON.parse(readFileSync(join(root, 'schemas', 'index.json'), 'utf8')) as {
   models: Record<string, { model: string; fields: string[]; required: string[]; readOnly: string[]; writeOnly: string[]; durations: string[]; references: string[] }>;

@@ -1,7 +1,7 @@
 /** The hostile fake authentik itself: routes answer as told, the rest reaches the upstream sandbox. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox, type Sandbox } from './sandbox/server';
+import { startSandbox, type Sandbox } from '../tools/sandbox/server';
 import { json, page, startHostileServer, type HostileServer } from './support/hostileServer';
 
 describe('the hostile fake authentik', () => {

@@ -1,8 +1,8 @@
 /** An edit re-parses and re-validates only the documents it touched. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { SchemaCatalog } from '../server/src/schema/catalog';
-import { StageFileAnalyzer } from '../server/src/service/stageFile';
+import { SchemaCatalog } from '../server/engine/schema/catalog';
+import { StageFileAnalyzer } from '../server/engine/service/stageFile';
 import { schemaDir } from './support/paths';
 
 function stage(i: number, port = 25): string {

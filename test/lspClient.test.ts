@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LspClient, applyContentChanges, fileUri, positionOf } from './support/lspClient';
+import { LspClient, applyContentChanges, fileUri, positionOf } from '../tools/lsp-client/lspClient';
 
 // The built test is dist/test/lspClient.test.js: the repository root is two levels up.
 const root = resolve(__dirname, '..', '..');
-const floorServer = join(root, 'dist', 'bench', 'floor-server.js');
+const floorServer = join(root, 'dist', 'tools', 'floor-server.js');
 
 describe('positionOf / applyContentChanges', () => {
   it('finds positions and applies incremental and full changes', () => {

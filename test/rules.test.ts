@@ -1,13 +1,13 @@
 /** The server's parsing rules, mirrored: Python's int/float/uuid, DRF conversions, durations, formats. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { coerce } from '../server/src/validation/drf';
-import { checkDuration, describeSeconds } from '../server/src/validation/duration';
-import { isValidEmail, isValidUrl } from '../server/src/validation/formats';
-import { canonicalUuid, parsePythonFloat, parsePythonInt, pythonStr } from '../server/src/validation/python';
-import { splitYamlDocuments } from '../server/src/document/split';
-import { nestingDepth } from '../server/src/document/nesting';
-import { closestMatch } from '../server/src/util/closest';
+import { coerce } from '../server/engine/validation/drf';
+import { checkDuration, describeSeconds } from '../server/engine/validation/duration';
+import { isValidEmail, isValidUrl } from '../server/engine/validation/formats';
+import { canonicalUuid, parsePythonFloat, parsePythonInt, pythonStr } from '../server/engine/validation/python';
+import { splitYamlDocuments } from '../server/engine/document/split';
+import { nestingDepth } from '../server/engine/document/nesting';
+import { closestMatch } from '../server/engine/util/closest';
 import { globToRegExp } from '../client/src/cli/glob';
 
 describe('python', () => {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { demoUuid } from './sandbox/seed';
-import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/server';
+import { demoUuid } from '../tools/sandbox/seed';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../tools/sandbox/server';
 import { olderOpenApi, pinnedOpenApi, repoRoot } from './support/paths';
 
 type Json = Record<string, unknown>;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { serializeCatalog } from '../server/src/schema/catalogFiles';
-import { convertOpenApi, parseOpenApiText } from '../server/src/schema/convert';
+import { serializeCatalog } from '../server/engine/schema/catalogFiles';
+import { convertOpenApi, parseOpenApiText } from '../server/engine/schema/convert';
 import { pinnedOpenApi, repoRoot, schemaDir } from './support/paths';
 
 it('schemas/ is exactly what the converter makes of the pinned @goauthentik/api (run npm run schemas if not)', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol';
-import type { LspClient } from './support/lspClient';
+import type { LspClient } from '../tools/lsp-client/lspClient';
 import { byCode, diagnose, only, rangeOf, startStageServer, textDiagnostics } from './support/stageServer';
 
 const EMAIL = 'model: authentik_stages_email.emailstage\nname: recovery-email\n';

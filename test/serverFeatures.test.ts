@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
-import { applyContentChanges, positionOf, type LspClient } from './support/lspClient';
+import { applyContentChanges, positionOf, type LspClient } from '../tools/lsp-client/lspClient';
 import { diagnose, only, startStageServer, textDiagnostics } from './support/stageServer';
 import { sampleStageDocument } from './support/syntheticOpenApi';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthentikClient } from '../client/src/api/authentikClient';
 import { StagesModel, type StageTreeNode, type TreeSource } from '../client/src/ui/stagesModel';
-import { SchemaCatalog } from '../server/src/schema/catalog';
-import { startSandbox, type Sandbox } from './sandbox/server';
+import { SchemaCatalog } from '../server/engine/schema/catalog';
+import { startSandbox, type Sandbox } from '../tools/sandbox/server';
 import { schemaDir } from './support/paths';
 
 const DENY = 'authentik_stages_deny.denystage';

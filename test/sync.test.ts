@@ -7,7 +7,7 @@ import { AuthentikClient } from '../client/src/api/authentikClient';
 import { fetchAll } from '../client/src/sync/fetchStages';
 import { writePulledStages } from '../client/src/sync/pull';
 import { parseStageFile } from '../client/src/sync/stageFileIO';
-import { validateStageDocument } from '../server/src/validation/validateStage';
+import { validateStageDocument } from '../server/engine/validation/validateStage';
 import { syncFixture, type SyncFixture } from './support/syncFixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

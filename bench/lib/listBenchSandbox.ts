@@ -3,7 +3,7 @@
 // The benchmark's bundle is both sides: the main thread measures, the worker (the same file, run
 // with `workerData`) serves.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { startSandbox, type SandboxOptions } from '../../test/sandbox/server';
+import { startSandbox, type SandboxOptions } from '../../tools/sandbox/server';
 
 export interface WorkerSandbox {
   url: string;

@@ -1,7 +1,7 @@
 // The measuring loop for one server and one file size, spoken over LSP through LspClient.
 import { performance } from 'node:perf_hooks';
 import type { CompletionItem, CompletionList, Diagnostic, Hover, MarkedString, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspClient, type DiagnosticsRecord } from '../../test/support/lspClient';
+import { LspClient, type DiagnosticsRecord } from '../../tools/lsp-client/lspClient';
 import type { ServerDefinition, ServerId } from './servers';
 import { type StageFile, keyPosition, valueRange } from './stageFixtures';
 

@@ -1,9 +1,9 @@
 // The three language servers the benchmark compares, and how each is started and configured.
-import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
+import { SERVER_NODE_FLAGS } from '@authentik-stages/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LspClient, LspServerCommand, LspSettings } from '../../test/support/lspClient';
+import type { LspClient, LspServerCommand, LspSettings } from '../../tools/lsp-client/lspClient';
 
 export type ServerId = 'ours' | 'yaml-ls' | 'floor';
 
@@ -25,7 +25,7 @@ export const SCHEMA_FILE = 'schemas/authentik_stages_email.emailstage.schema.jso
 
 export function serverDefinitions(root: string): ServerDefinition[] {
   const ourServer = join(root, 'dist', 'server.js');
-  const floorServer = join(root, 'dist', 'bench', 'floor-server.js');
+  const floorServer = join(root, 'dist', 'tools', 'floor-server.js');
   const yamlLs = join(root, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
   const schemaUrl = pathToFileURL(join(root, SCHEMA_FILE)).href;
   return [
@@ -73,7 +73,7 @@ export function serverDefinitions(root: string): ServerDefinition[] {
       label: 'floor (no-op server)',
       languageId: 'yaml',
       command: { command: process.execPath, args: [floorServer, '--stdio'], cwd: root, name: 'floor server' },
-      missing: existsSync(floorServer) ? undefined : `${floorServer} does not exist (run node scripts/build.mjs --only=tests)`,
+      missing: existsSync(floorServer) ? undefined : `${floorServer} does not exist (run node scripts/build.mjs --only=tools)`,
       settings: {},
     },
   ];

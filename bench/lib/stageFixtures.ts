@@ -1,6 +1,6 @@
 // Stage files for the benchmark: N email stages, one 16-line YAML document each, separated by `---`.
 import type { Position, Range } from 'vscode-languageserver-protocol';
-import { positionAt } from '../../test/support/lspClient';
+import { positionAt } from '../../tools/lsp-client/lspClient';
 
 export const EMAIL_STAGE_MODEL = 'authentik_stages_email.emailstage';
 export const LINES_PER_STAGE = 16;

@@ -5,8 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SchemaChangedNotification } from '../../server/src/protocol';
-import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
+import { SchemaChangedNotification, SERVER_NODE_FLAGS } from '@authentik-stages/protocol';
 import { StageCodeLensProvider } from './vscode/codeLens';
 import { registerCommands } from './vscode/commands';
 import { ConnectionManager } from './vscode/connection';

@@ -1,7 +1,7 @@
 /** Entry point of the bundled language server (`dist/server.js`): stdio or IPC, as the client asks. */
 import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { SchemaCatalog } from './schema/catalog';
+import { SchemaCatalog } from '@authentik-stages/engine';
 import { startServer } from './server';
 
 // The committed catalog sits beside the bundle's folder (`dist/../schemas`), in the repo and the .vsix.

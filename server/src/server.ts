@@ -13,8 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SchemaCatalog } from './schema/catalog';
-import { StageLanguageService } from './service/languageService';
+import { SchemaCatalog, StageLanguageService } from '@authentik-stages/engine';
 import {
   DEFAULT_SETTINGS,
   ResetSchemaRequest,

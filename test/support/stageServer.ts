@@ -1,8 +1,8 @@
 /** Our built language server behind the test LSP client, with helpers for stage-file tests. */
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf } from './lspClient';
+import { LspClient, positionOf } from '../../tools/lsp-client/lspClient';
 import { serverModule } from './paths';
-import { SERVER_NODE_FLAGS } from '../../server/src/runtime';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
 
 export const YAML = 'authentik-stage-yaml';
 export const JSON_LANG = 'authentik-stage-json';

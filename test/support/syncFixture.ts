@@ -6,8 +6,8 @@ import { AuthentikClient } from '../../client/src/api/authentikClient';
 import { BaseStore } from '../../client/src/sync/baseStore';
 import { pushFile, type PushFileResult } from '../../client/src/sync/push';
 import type { Environment } from '../../client/src/sync/payload';
-import { SchemaCatalog } from '../../server/src/schema/catalog';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
+import { SchemaCatalog } from '../../server/engine/schema/catalog';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox/server';
 import { schemaDir } from './paths';
 
 export interface SyncFixture {

@@ -1,5 +1,5 @@
 /** A minimal authentik-shaped OpenAPI document with one stage type, `authentik_stages_sample.samplestage`. */
-import type { OpenApiDocument, OpenApiSchema } from '../../server/src/schema/openapi';
+import type { OpenApiDocument, OpenApiSchema } from '../../server/engine/schema/openapi';
 
 export function sampleStageDocument(request: OpenApiSchema, extraSchemas: Record<string, OpenApiSchema> = {}): OpenApiDocument {
   const json = (ref: string): { content: { 'application/json': { schema: { $ref: string } } } } => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });

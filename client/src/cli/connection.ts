@@ -5,9 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SchemaCatalog } from '../../../server/src/schema/catalog';
-import { convertOpenApi, parseOpenApiText } from '../../../server/src/schema/convert';
-import type { ConvertedCatalog } from '../../../server/src/schema/types';
+import { type ConvertedCatalog, convertOpenApi, parseOpenApiText, SchemaCatalog } from '@authentik-stages/engine';
 import { AuthentikClient } from '../api/authentikClient';
 import { AuthentikError } from '../api/errors';
 import { BaseStore, SYNC_DIR } from '../sync/baseStore';

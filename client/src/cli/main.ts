@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaCatalog } from '../../../server/src/schema/catalog';
+import { SchemaCatalog } from '@authentik-stages/engine';
 import { AuthentikError } from '../api/errors';
 import { connect } from './connection';
 import { CliExit, EXIT_FINDINGS, EXIT_USAGE, formatFindings, usageError } from './output';

@@ -1,6 +1,6 @@
 /** `pull`, `push`, `diff` and `list`: the sync engine, from the command line. */
 import { resolve } from 'node:path';
-import type { ModelIndexEntry } from '../../../server/src/schema/types';
+import type { ModelIndexEntry } from '@authentik-stages/engine';
 import { AuthentikNotFoundError } from '../api/errors';
 import type { StageObject } from '../api/types';
 import { diffStage, formatDiff, type StageDiff } from '../sync/diff';

@@ -2,9 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SchemaCatalog } from '../../../server/src/schema/catalog';
-import { StageFileAnalyzer } from '../../../server/src/service/stageFile';
-import type { Severity } from '../../../server/src/validation/diagnostics';
+import { type SchemaCatalog, type Severity, StageFileAnalyzer } from '@authentik-stages/engine';
 import { expandGlob, hasGlob } from './glob';
 import { usageError, type Finding } from './output';
 

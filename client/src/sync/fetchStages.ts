@@ -1,6 +1,5 @@
 /** Finding stages on the server for a pull or a diff: by pk, by model, or all of them. */
-import type { SchemaCatalog } from '../../../server/src/schema/catalog';
-import type { ModelIndexEntry } from '../../../server/src/schema/types';
+import type { ModelIndexEntry, SchemaCatalog } from '@authentik-stages/engine';
 import { AuthentikNotFoundError } from '../api/errors';
 import type { StageObject } from '../api/types';
 

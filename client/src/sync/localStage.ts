@@ -1,9 +1,6 @@
 /** The stages a file holds, as the sync engine sees them: model, pk, values and where each key is. */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SchemaCatalog } from '../../../server/src/schema/catalog';
-import type { JsonSchema, ModelIndexEntry } from '../../../server/src/schema/types';
-import { escapePointerSegment, type Span } from '../../../server/src/document/stageDocument';
-import { isPlainObject } from '../../../server/src/validation/validateStage';
+import { escapePointerSegment, isPlainObject, type JsonSchema, type ModelIndexEntry, type SchemaCatalog, type Span } from '@authentik-stages/engine';
 import type { StageFileContents, StageFileDocument } from './stageFileIO';
 
 export interface SyncProblem {

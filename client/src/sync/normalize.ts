@@ -3,8 +3,7 @@
  * in the form the server stores (DRF's conversions applied), lists of references in a fixed
  * order (a many-to-many relation has none). Read-only fields, secrets and key order drop out.
  */
-import type { JsonSchema, ModelIndexEntry } from '../../../server/src/schema/types';
-import { coerce } from '../../../server/src/validation/drf';
+import { coerce, type JsonSchema, type ModelIndexEntry } from '@authentik-stages/engine';
 
 export type FieldMap = Record<string, unknown>;
 

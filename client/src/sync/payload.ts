@@ -2,7 +2,7 @@
  * From a stage document to a request body: writable fields only, `!Env NAME` resolved from the
  * environment, values in the form the server stores them.
  */
-import { TaggedValue } from '../../../server/src/document/tags';
+import { TaggedValue } from '@authentik-stages/engine';
 import { canonicalValue, type FieldMap } from './normalize';
 import type { LocalStage } from './localStage';
 

@@ -5,9 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { SchemaCatalog } from '../../../server/src/schema/catalog';
-import type { ModelIndexEntry } from '../../../server/src/schema/types';
-import { isPlainObject } from '../../../server/src/validation/validateStage';
+import { isPlainObject, type ModelIndexEntry, type SchemaCatalog } from '@authentik-stages/engine';
 import type { StageObject } from '../api/types';
 import type { BaseStore } from './baseStore';
 import { stageFileName } from './naming';

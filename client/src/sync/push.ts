@@ -9,8 +9,7 @@
  * server accepted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { SchemaCatalog } from '../../../server/src/schema/catalog';
-import { validateStageDocument } from '../../../server/src/validation/validateStage';
+import { type SchemaCatalog, validateStageDocument } from '@authentik-stages/engine';
 import { AuthentikNotFoundError, AuthentikValidationError } from '../api/errors';
 import type { StageObject } from '../api/types';
 import type { BaseStore } from './baseStore';

@@ -5,10 +5,8 @@
  * byte. Documents are parsed exactly as the language server parses them.
  */
 import { Document, isMap, isNode, isScalar, Scalar, type Node, type Pair } from 'yaml';
-import { splitYamlDocuments } from '../../../server/src/document/split';
-import { parseStageDocument, type SourceLanguage, type StageDocument } from '../../../server/src/document/stageDocument';
+import { applyTextEdits, pairSpan, parseStageDocument, renderPair, renderValueText, type ScalarStyle, type SourceLanguage, splitYamlDocuments, type StageDocument, type TextEdit } from '@authentik-stages/engine';
 import { sameValue } from './normalize';
-import { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle, type TextEdit } from '../../../server/src/document/textEdits';
 
 export interface StageFileDocument {
   /** Position of the document in the file (0-based). */

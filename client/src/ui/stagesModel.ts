@@ -6,7 +6,7 @@
  * of an older generation are dropped, so a slow count for the old filter can never land beside
  * the new filter's stages.
  */
-import type { ModelIndexEntry } from '../../../server/src/schema/types';
+import type { ModelIndexEntry } from '@authentik-stages/engine';
 import type { Paginated, StageObject } from '../api/types';
 import type { ListPageQuery } from '../api/pagination';
 

@@ -1,6 +1,6 @@
 /** "Push · Diff · Pull" above each stage document of a stage file. */
 import * as vscode from 'vscode';
-import { splitYamlDocuments } from '../../../server/src/document/split';
+import { splitYamlDocuments } from '@authentik-stages/engine';
 import { isStageDocument } from './workspace';
 
 export class StageCodeLensProvider implements vscode.CodeLensProvider {

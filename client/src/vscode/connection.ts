@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { AuthentikClient } from '../api/authentikClient';
-import { ResetSchemaRequest, SetSchemaRequest } from '../../../server/src/protocol';
-import { SchemaCatalog } from '../../../server/src/schema/catalog';
+import { ResetSchemaRequest, SetSchemaRequest } from '@authentik-stages/protocol';
+import { SchemaCatalog } from '@authentik-stages/engine';
 import type { ServerEntry, ServerRegistry } from './servers';
 
 export type ConnectionState =

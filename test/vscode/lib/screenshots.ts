@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { startSandbox, type Sandbox } from '../../../tools/sandbox/server';
 import { checkTools, cleanup, examplesWorkspace, installVsix, launchBrowser, makeRunDirs, onCleanup, repoRoot, seconds, startServer, waitForWorkbench, within, workbenchUrl } from './codeServer';
 
 export interface Check {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { AuthentikStagesApi } from '../../../client/src/extension';
 import type { StageTreeNode } from '../../../client/src/vscode/stagesTree';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { startSandbox, type Sandbox } from '../../../tools/sandbox/server';
 import { describeDiagnostics, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 import { metrics } from './metrics';
 

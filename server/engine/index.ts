@@ -1,0 +1,31 @@
+/**
+ * The engine: what authentik stage files are and what the server accepts — parsing with source
+ * ranges, the OpenAPI → JSON Schema converter and the schema catalog, validation by the server's
+ * rules, and the language features (completion, hover, quick fixes, symbols) as pure functions.
+ *
+ * This is its one public entry, imported as `@authentik-stages/engine` by the language server, the
+ * command line and the sync engine. The build refuses an import of anything deeper (see
+ * scripts/build.mjs), so what is not exported here is free to change.
+ */
+
+// Documents: parsing with a source range for every key and value.
+export { parseStageDocument, escapePointerSegment, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
+export { splitYamlDocuments, type TextChunk } from './document/split';
+export { ENV_TAG, TaggedValue } from './document/tags';
+export { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle, type TextEdit } from './document/textEdits';
+
+// Schemas: authentik's OpenAPI document converted into one JSON Schema per model, and the catalog in force.
+export { SchemaCatalog } from './schema/catalog';
+export { serializeCatalog } from './schema/catalogFiles';
+export { convertOpenApi, OpenApiConversionError, parseOpenApiText } from './schema/convert';
+export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, StageKind } from './schema/types';
+
+// Validation: the server's rules, severity as the server decides.
+export { isPlainObject, validateStageDocument } from './validation/validateStage';
+export { coerce } from './validation/drf';
+export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './validation/diagnostics';
+
+// Language features over a whole file, free of any transport.
+export { languageOf, StageLanguageService } from './service/languageService';
+export { StageFileAnalyzer } from './service/stageFile';
+export { DIAGNOSTIC_SOURCE } from './service/lspDiagnostics';
