@@ -30,7 +30,8 @@ function area(path) {
 export function layeringViolation(importer, target) {
   const from = area(importer);
   const to = area(target);
-  if (from === 'tests' || from === to) return undefined;
+  // package.json's version is everyone's (esbuild inlines the one field imported).
+  if (from === 'tests' || from === to || target === 'package') return undefined;
   if (from === 'tools') return `${importer} (a tool) imports ${target}: tools stay independent of the product`;
   if (from === 'engine') return `${importer} (the engine) imports ${target}: the engine depends on nothing of the language server, the client or the tools`;
   if ((to === 'engine' || to === 'language server') && !ENTRIES.has(target)) {

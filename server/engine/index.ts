@@ -8,9 +8,11 @@
  * scripts/build.mjs), so what is not exported here is free to change.
  */
 
+export { PRODUCT_VERSION } from './version';
+
 // Documents: parsing with a source range for every key and value.
-export { parseStageDocument, escapePointerSegment, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
-export { splitYamlDocuments, type TextChunk } from './document/split';
+export { escapePointerSegment, fieldPointer, languageOfPath, parseStageDocument, pointerSegments, unescapePointerSegment, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
+export { splitDocuments, splitYamlDocuments, type TextChunk } from './document/split';
 export { ENV_TAG, TaggedValue } from './document/tags';
 export { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle, type TextEdit } from './document/textEdits';
 
@@ -29,3 +31,4 @@ export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './valid
 export { languageOf, StageLanguageService } from './service/languageService';
 export { StageFileAnalyzer } from './service/stageFile';
 export { DIAGNOSTIC_SOURCE } from './service/lspDiagnostics';
+export { fileProblems, validateText, type FileProblem, type ProblemSeverity } from './service/fileProblems';

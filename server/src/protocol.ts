@@ -4,7 +4,7 @@
  * of shape is a compile error on either side, never a silent mismatch.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { ConvertedCatalog } from '@authentik-stages/engine';
+import type { ConvertedCatalog, FileProblem } from '@authentik-stages/engine';
 
 /** The schema in force: which authentik version, from where. */
 export interface SchemaInfo {
@@ -29,6 +29,27 @@ export const SetSchemaRequest = new RequestType<SetSchemaParams, SchemaInfo, voi
 /** Back to the bundled schema (signed out, disconnected). */
 export const ResetSchemaRequest = new RequestType0<SchemaInfo, void>('authentikStages/resetSchema');
 export const SchemaInfoRequest = new RequestType0<SchemaInfo, void>('authentikStages/schemaInfo');
+/** The schema in force as a converted catalog: the extension caches it per server version. */
+export const CatalogRequest = new RequestType0<ConvertedCatalog, void>('authentikStages/catalog');
+
+/** A file's text (as saved, about to be pushed) checked with the schema in force. */
+export interface ValidateFileParams {
+  /** The file's path, named in the problems. */
+  path: string;
+  text: string;
+  /** Only these documents (0-based positions in the file); all when absent. */
+  documents?: number[];
+}
+
+export interface ValidateFileResult {
+  /** The authentik version whose schema judged it. */
+  version: string;
+  problems: FileProblem[];
+}
+
+/** The extension validates nothing itself: a push asks the language server. */
+export const ValidateFileRequest = new RequestType<ValidateFileParams, ValidateFileResult, void>('authentikStages/validateFile');
+
 /** Sent by the server after the schema in force changed. */
 export const SchemaChangedNotification = new NotificationType<SchemaInfo>('authentikStages/schemaChanged');
 

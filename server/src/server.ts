@@ -1,28 +1,15 @@
 /**
- * The LSP server: documents in, diagnostics out, features delegated to the language service.
- * It gets its connection and catalog from the caller, so tests and other transports can reuse it.
+ * The LSP server: documents in, diagnostics out, features delegated to the engine's language
+ * service. It gets its connection and default catalog from the caller, so tests and other
+ * transports can reuse it. Each handler looks the document up and delegates.
  */
-import {
-  CodeActionKind,
-  ResponseError,
-  ErrorCodes,
-  TextDocumentSyncKind,
-  TextDocuments,
-  type CancellationToken,
-  type Connection,
-  type InitializeResult,
-} from 'vscode-languageserver';
+import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SchemaCatalog, StageLanguageService } from '@authentik-stages/engine';
-import {
-  DEFAULT_SETTINGS,
-  ResetSchemaRequest,
-  SchemaChangedNotification,
-  SchemaInfoRequest,
-  SetSchemaRequest,
-  type SchemaInfo,
-  type ServerSettings,
-} from './protocol';
+import { PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText } from '@authentik-stages/engine';
+import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
+import { requestRunner } from './requestGuard';
+import { readSettings } from './settings';
+import { ValidationScheduler } from './validationScheduler';
 
 export interface ServerOptions {
   /** The catalog used until a client sends another OpenAPI document. */
@@ -31,64 +18,25 @@ export interface ServerOptions {
 
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
+  const guarded = requestRunner(connection);
   let service: StageLanguageService | undefined;
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
   const languageService = (): StageLanguageService => (service ??= new StageLanguageService(options.loadDefaultCatalog()));
 
-  /** Runs a request handler so that a failure is logged and answered with `fallback`, never fatal. */
-  function guarded<T>(what: string, fallback: T, token: CancellationToken | undefined, work: () => T): T {
-    if (token?.isCancellationRequested) return fallback;
-    try {
-      return work();
-    } catch (error) {
-      connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return fallback;
-    }
-  }
-
-  // Latest wins: a burst of edits is validated once, for the version in force when the turn comes.
-  const pending = new Map<string, NodeJS.Immediate>();
-  function scheduleValidation(document: TextDocument): void {
-    const previous = pending.get(document.uri);
-    if (previous) clearImmediate(previous);
-    pending.set(
-      document.uri,
-      setImmediate(() => {
-        pending.delete(document.uri);
-        const current = documents.get(document.uri);
-        if (current) validate(current);
-      }),
-    );
-  }
-
-  function validate(document: TextDocument): void {
-    const diagnostics = settings.validation.enable ? guarded(`Validating ${document.uri}`, [], undefined, () => languageService().diagnostics(document)) : [];
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-  }
-
-  function revalidateAll(): void {
-    for (const document of documents.all()) scheduleValidation(document);
-  }
-
-  function schemaInfo(): SchemaInfo {
-    const catalog = languageService().catalog;
-    return { version: catalog.version, source: catalog.index.source, models: catalog.models.length };
-  }
-
-  function switchCatalog(catalog: SchemaCatalog): SchemaInfo {
-    languageService().setCatalog(catalog);
-    const info = schemaInfo();
-    void connection.sendNotification(SchemaChangedNotification, info);
-    revalidateAll();
-    return info;
-  }
+  const scheduler = new ValidationScheduler((uri) => {
+    const document = documents.get(uri);
+    if (!document) return;
+    const diagnostics = settings.validation.enable ? guarded(`Validating ${uri}`, [], undefined, () => languageService().diagnostics(document)) : [];
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  });
+  const revalidateAll = (): void => documents.all().forEach((document) => scheduler.schedule(document.uri));
 
   async function pullSettings(): Promise<void> {
     if (!canPullConfiguration) return;
     try {
-      const [section] = (await connection.workspace.getConfiguration([{ section: 'authentik' }])) as [Partial<ServerSettings> | null];
-      settings = { validation: { enable: section?.validation?.enable ?? DEFAULT_SETTINGS.validation.enable } };
+      const [section] = (await connection.workspace.getConfiguration([{ section: 'authentik' }])) as [unknown];
+      settings = readSettings(section, DEFAULT_SETTINGS);
     } catch (error) {
       connection.console.warn(`Could not read settings, keeping the current ones: ${String(error)}`);
     }
@@ -96,8 +44,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    const initial = (params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined)?.settings;
-    if (initial?.validation) settings = { validation: { enable: initial.validation.enable !== false } };
+    settings = readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings, settings);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -106,64 +53,64 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: { label: 'authentik stages' },
       },
-      serverInfo: { name: 'authentik-stages-language-server', version: '0.1.0' },
+      serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION },
     };
   });
-
-  connection.onInitialized(() => {
-    void pullSettings().then(revalidateAll);
-  });
-
+  connection.onInitialized(() => void pullSettings().then(revalidateAll));
   connection.onDidChangeConfiguration((change) => {
-    const pushed = (change.settings as { authentik?: Partial<ServerSettings> } | null)?.authentik;
-    if (pushed?.validation) settings = { validation: { enable: pushed.validation.enable !== false } };
+    settings = readSettings((change.settings as { authentik?: unknown } | null)?.authentik, settings);
     void pullSettings().then(revalidateAll);
   });
 
-  documents.onDidChangeContent((event) => scheduleValidation(event.document));
+  documents.onDidChangeContent((event) => scheduler.schedule(event.document.uri));
   documents.onDidClose((event) => {
-    const timer = pending.get(event.document.uri);
-    if (timer) clearImmediate(timer);
-    pending.delete(event.document.uri);
+    scheduler.cancel(event.document.uri);
     service?.forget(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  connection.onCompletion((params, token) =>
-    guarded('Completion', { isIncomplete: false, items: [] }, token, () => {
-      const document = documents.get(params.textDocument.uri);
-      return document ? languageService().complete(document, params.position) : { isIncomplete: false, items: [] };
-    }),
-  );
-  connection.onHover((params, token) =>
-    guarded('Hover', null, token, () => {
-      const document = documents.get(params.textDocument.uri);
-      return document ? languageService().hover(document, params.position) : null;
-    }),
-  );
-  connection.onCodeAction((params, token) =>
-    guarded('Code actions', [], token, () => {
-      const document = documents.get(params.textDocument.uri);
-      return document ? languageService().codeActions(document, params.context.diagnostics) : [];
-    }),
-  );
-  connection.onDocumentSymbol((params, token) =>
-    guarded('Document symbols', [], token, () => {
-      const document = documents.get(params.textDocument.uri);
-      return document ? languageService().symbols(document) : [];
-    }),
-  );
+  /** A feature on an open document: nothing for a document the server does not have. */
+  const onDocument = <T>(what: string, fallback: T, uri: string, token: Parameters<typeof guarded>[2], work: (document: TextDocument) => T): T =>
+    guarded(what, fallback, token, () => {
+      const document = documents.get(uri);
+      return document ? work(document) : fallback;
+    });
+  connection.onCompletion((params, token) => onDocument('Completion', { isIncomplete: false, items: [] }, params.textDocument.uri, token, (d) => languageService().complete(d, params.position)));
+  connection.onHover((params, token) => onDocument('Hover', null, params.textDocument.uri, token, (d) => languageService().hover(d, params.position)));
+  connection.onCodeAction((params, token) => onDocument('Code actions', [], params.textDocument.uri, token, (d) => languageService().codeActions(d, params.context.diagnostics)));
+  connection.onDocumentSymbol((params, token) => onDocument('Document symbols', [], params.textDocument.uri, token, (d) => languageService().symbols(d)));
 
+  registerSchemaRequests(connection, languageService, options, revalidateAll);
+  connection.onRequest(ValidateFileRequest, (params) => {
+    const { catalog } = languageService();
+    return { version: catalog.version, problems: validateText(catalog, params.path, params.text, params.documents ? { documents: params.documents } : {}) };
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** The schema in force: set from a server's OpenAPI document or a cached catalog, reset, described. */
+function registerSchemaRequests(connection: Connection, languageService: () => StageLanguageService, options: ServerOptions, revalidateAll: () => void): void {
+  const schemaInfo = (): SchemaInfo => {
+    const catalog = languageService().catalog;
+    return { version: catalog.version, source: catalog.index.source, models: catalog.models.length };
+  };
+  const use = (catalog: SchemaCatalog): SchemaInfo => {
+    languageService().setCatalog(catalog);
+    const info = schemaInfo();
+    void connection.sendNotification(SchemaChangedNotification, info);
+    revalidateAll();
+    return info;
+  };
   connection.onRequest(SetSchemaRequest, (params) => {
     try {
-      return switchCatalog('catalog' in params ? SchemaCatalog.fromConverted(params.catalog) : SchemaCatalog.fromOpenApiText(params.openapi, params.source));
+      return use('catalog' in params ? SchemaCatalog.fromConverted(params.catalog) : SchemaCatalog.fromOpenApiText(params.openapi, params.source));
     } catch (error) {
       throw new ResponseError(ErrorCodes.InvalidParams, `The schema from ${params.source} cannot be used: ${(error as Error).message}`);
     }
   });
-  connection.onRequest(ResetSchemaRequest, () => switchCatalog(options.loadDefaultCatalog()));
+  connection.onRequest(ResetSchemaRequest, () => use(options.loadDefaultCatalog()));
   connection.onRequest(SchemaInfoRequest, () => schemaInfo());
-
-  documents.listen(connection);
-  connection.listen();
+  connection.onRequest(CatalogRequest, () => languageService().catalog.toConverted());
 }

@@ -1,14 +1,11 @@
 /** `authentik-stages validate`: the language server's checks, for scripts and CI. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type SchemaCatalog, type Severity, StageFileAnalyzer } from '@authentik-stages/engine';
+import { type SchemaCatalog, validateText } from '@authentik-stages/engine';
 import { expandGlob, hasGlob } from './glob';
 import { usageError, type Finding } from './output';
 
 export type CliDiagnostic = Finding;
-
-const SEVERITY_NAME: Record<Severity, CliDiagnostic['severity']> = { error: 'error', warning: 'warning', information: 'info' };
 
 export function resolveFiles(args: string[], cwd: string): string[] {
   const files: string[] = [];
@@ -24,29 +21,5 @@ export function resolveFiles(args: string[], cwd: string): string[] {
 }
 
 export function validateFiles(files: string[], cwd: string, catalog: SchemaCatalog): CliDiagnostic[] {
-  const analyzer = new StageFileAnalyzer(catalog);
-  const out: CliDiagnostic[] = [];
-  for (const file of files) {
-    const text = readFileSync(resolve(cwd, file), 'utf8');
-    const language = /\.json$/i.test(file) ? 'json' : 'yaml';
-    const document = TextDocument.create(`file://${file}`, language, 0, text);
-    const analyzed = analyzer.analyze(file, text, language);
-    for (const d of analyzed.diagnostics()) {
-      const start = document.positionAt(d.start);
-      const end = document.positionAt(d.end);
-      out.push({
-        file,
-        line: start.line + 1,
-        column: start.character + 1,
-        endLine: end.line + 1,
-        endColumn: end.character + 1,
-        severity: SEVERITY_NAME[d.severity],
-        message: d.message,
-        field: d.field ?? null,
-      });
-    }
-    analyzer.drop(file);
-  }
-  return out;
+  return files.flatMap((file) => validateText(catalog, file, readFileSync(resolve(cwd, file), 'utf8')));
 }
-

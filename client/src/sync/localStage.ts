@@ -1,6 +1,6 @@
 /** The stages a file holds, as the sync engine sees them: model, pk, values and where each key is. */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { escapePointerSegment, isPlainObject, type JsonSchema, type ModelIndexEntry, type SchemaCatalog, type Span } from '@authentik-stages/engine';
+import { fieldPointer, isPlainObject, type JsonSchema, type ModelIndexEntry, type SchemaCatalog, type Span } from '@authentik-stages/engine';
 import type { StageFileContents, StageFileDocument } from './stageFileIO';
 
 export interface SyncProblem {
@@ -43,7 +43,7 @@ export class FilePositions {
 
   /** The key of a field, else its value, else the document's `model` key, else the document's start. */
   at(doc: StageFileDocument, field: string | null, severity: SyncProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): SyncProblem {
-    const location = field !== null ? doc.stage.locations.get(`/${escapePointerSegment(field)}`) : undefined;
+    const location = field !== null ? doc.stage.locations.get(fieldPointer(field)) : undefined;
     const fallback = doc.stage.locations.get('/model')?.key ?? doc.stage.locations.get('')?.value ?? { start: 0, end: 0 };
     const span = location ? (prefer === 'key' ? (location.key ?? location.value) : location.value) : fallback;
     return this.problem(doc, span, severity, message, field);

@@ -5,7 +5,7 @@
  * byte. Documents are parsed exactly as the language server parses them.
  */
 import { Document, isMap, isNode, isScalar, Scalar, type Node, type Pair } from 'yaml';
-import { applyTextEdits, pairSpan, parseStageDocument, renderPair, renderValueText, type ScalarStyle, type SourceLanguage, splitYamlDocuments, type StageDocument, type TextEdit } from '@authentik-stages/engine';
+import { applyTextEdits, languageOfPath, pairSpan, parseStageDocument, renderPair, renderValueText, type ScalarStyle, type SourceLanguage, splitDocuments, type StageDocument, type TextEdit } from '@authentik-stages/engine';
 import { sameValue } from './normalize';
 
 export interface StageFileDocument {
@@ -44,13 +44,9 @@ export interface StageFileContents {
   readonly documents: StageFileDocument[];
 }
 
-export function languageOfPath(path: string): SourceLanguage {
-  return /\.json$/i.test(path) ? 'json' : 'yaml';
-}
-
 export function parseStageFile(path: string, text: string): StageFileContents {
   const language = languageOfPath(path);
-  const chunks = language === 'json' ? [{ start: 0, text }] : splitYamlDocuments(text);
+  const chunks = splitDocuments(text, language);
   const documents = chunks.map((chunk, index) => new EditableDocument(index, chunk.start, chunk.text, parseStageDocument(chunk.text, language)));
   return { path, language, originalText: text, documents };
 }

@@ -1,18 +1,18 @@
-/** "Push · Diff · Pull" above each stage document of a stage file. */
+/** "Push · Diff · Pull" above the `model` key of each stage document of a stage file. */
 import * as vscode from 'vscode';
-import { splitYamlDocuments } from '@authentik-stages/engine';
+import { fieldPointer, languageOfPath, parseStageDocument, splitDocuments } from '@authentik-stages/engine';
 import { isStageDocument } from './workspace';
 
 export class StageCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isStageDocument(document)) return [];
-    const text = document.getText();
-    const chunks = document.languageId === 'authentik-stage-json' || /\.json$/i.test(document.uri.fsPath) ? [{ start: 0, text }] : splitYamlDocuments(text);
+    const language = document.languageId === 'authentik-stage-json' ? 'json' : languageOfPath(document.uri.fsPath);
     const lenses: vscode.CodeLens[] = [];
-    chunks.forEach((chunk, index) => {
-      const model = /^\s*"?model"?\s*:/m.exec(chunk.text);
+    splitDocuments(document.getText(), language).forEach((chunk, index) => {
+      // Parsed as the language server parses it: a `model:` inside a block scalar is no stage.
+      const model = parseStageDocument(chunk.text, language).locations.get(fieldPointer('model'))?.key;
       if (!model) return;
-      const line = document.positionAt(chunk.start + model.index).line;
+      const line = document.positionAt(chunk.start + model.start).line;
       const range = new vscode.Range(line, 0, line, 0);
       const args = [document.uri, index];
       lenses.push(

@@ -13,6 +13,11 @@ export interface TextChunk {
 
 const DIRECTIVE_OR_TRIVIA = /^(?:%.*|#.*|\s*)$/;
 
+/** The documents of a file: a JSON file is one object, a YAML file one chunk per `---` document. */
+export function splitDocuments(text: string, language: 'yaml' | 'json'): TextChunk[] {
+  return language === 'json' ? [{ start: 0, text }] : splitYamlDocuments(text);
+}
+
 export function splitYamlDocuments(text: string): TextChunk[] {
   const chunks: TextChunk[] = [];
   let chunkStart = 0;

@@ -119,8 +119,28 @@ function jsonSyntaxErrors(text: string, yamlAlreadyFailed: boolean): SyntaxProbl
   }
 }
 
+/** A key as one segment of a JSON pointer (RFC 6901): `~` → `~0`, `/` → `~1`. */
 export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapePointerSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The pointer of a top-level field: `fieldPointer('a/b')` = `/a~1b`. */
+export function fieldPointer(field: string): string {
+  return `/${escapePointerSegment(field)}`;
+}
+
+/** The segments of a pointer, unescaped: `/sources/0` → `['sources', '0']`. */
+export function pointerSegments(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointerSegment);
+}
+
+/** `yaml` for anything but a `.json` path (stage files are YAML unless named JSON). */
+export function languageOfPath(path: string): SourceLanguage {
+  return /\.json$/i.test(path) ? 'json' : 'yaml';
 }
 
 class ValueBuilder {

@@ -1,16 +1,15 @@
 /**
- * The schemas in force: the index of models plus, per model, its JSON Schema and compiled
- * validator. Schemas are read and compiled on first use, so start-up costs one small file read.
+ * The schemas in force: the index of models plus, per model, its JSON Schema, read on first use,
+ * so start-up costs one small file read. Compiling them into validators is validation's business
+ * (validation/schemaValidator.ts): whoever only reads the catalog (the sync engine, the extension)
+ * does not carry a JSON Schema validator.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
 import { readCatalogIndex, readSchemaFile } from './catalogFiles';
 import { convertOpenApi, parseOpenApiText } from './convert';
 import type { CatalogIndex, ConvertedCatalog, JsonSchema, ModelIndexEntry } from './types';
 
 export class SchemaCatalog {
   private readonly schemas = new Map<string, JsonSchema>();
-  private readonly validators = new Map<string, ValidateFunction>();
-  private ajv: Ajv | undefined;
 
   private constructor(
     readonly index: CatalogIndex,
@@ -35,6 +34,13 @@ export class SchemaCatalog {
     return SchemaCatalog.fromConverted(convertOpenApi(parseOpenApiText(text), { source }));
   }
 
+  /** The whole catalog as data (every schema read): what is cached and handed between processes. */
+  toConverted(): ConvertedCatalog {
+    const schemas: Record<string, JsonSchema> = {};
+    for (const entry of this.models) schemas[entry.model] = this.schema(entry.model)!;
+    return { index: this.index, schemas };
+  }
+
   get version(): string {
     return this.index.authentikVersion;
   }
@@ -56,26 +62,5 @@ export class SchemaCatalog {
       this.schemas.set(model, schema);
     }
     return schema;
-  }
-
-  /** Compiled once per model, on first use. */
-  validator(model: string): ValidateFunction | undefined {
-    let validate = this.validators.get(model);
-    if (validate) return validate;
-    const schema = this.schema(model);
-    if (!schema) return undefined;
-    validate = this.compiler().compile(schema);
-    this.validators.set(model, validate);
-    return validate;
-  }
-
-  private compiler(): Ajv {
-    if (!this.ajv) {
-      // Types and formats are checked first by the DRF-faithful rules (validation/drf.ts), which know
-      // what the server converts; ajv checks the converted value against the schema's limits.
-      this.ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, validateFormats: false, messages: false });
-      this.ajv.addVocabulary(['enumDescriptions', 'markdownDescription', 'x-authentik-duration', 'x-authentik-reference']);
-    }
-    return this.ajv;
   }
 }

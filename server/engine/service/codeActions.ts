@@ -9,6 +9,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonValue } from '../schema/types';
 import type { FixData } from '../validation/diagnostics';
 import { isPlainObject } from '../validation/validateStage';
+import { fieldPointer } from '../document/stageDocument';
 import { placeholderFor } from './completion';
 import type { StageFile, PlacedDocument } from './stageFile';
 
@@ -51,7 +52,7 @@ function actionFor(
       return { title: `Rename to ${fix.to}`, isPreferred: true, ...edit([{ range: diagnostic.range, newText: `${quote}${fix.to}${quote}` }]) };
     }
     case 'remove-key': {
-      const location = field ? placed.doc.locations.get(`/${field}`) : undefined;
+      const location = field ? placed.doc.locations.get(fieldPointer(field)) : undefined;
       if (!location?.key) return undefined;
       const span = pairSpan(file.language, placed.doc.text, location.key.start, location.value.end);
       return { title: `Remove ${field} (read-only, never sent)`, isPreferred: true, ...edit([{ range: toRange(span.start, span.end), newText: '' }]) };

@@ -5,6 +5,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import { isPlainObject } from '../validation/validateStage';
 import { checkDuration, describeSeconds } from '../validation/duration';
 import { TaggedValue } from '../document/tags';
+import { pointerSegments } from '../document/stageDocument';
 import { fieldDocumentation, modelDocumentation } from './fieldDocs';
 import type { StageFile } from './stageFile';
 
@@ -20,7 +21,7 @@ export function hover(file: StageFile, textDocument: TextDocument, position: Pos
     const onKey = location.key && local >= location.key.start && local <= location.key.end;
     const onValue = local >= location.value.start && local <= location.value.end;
     if (!onKey && !onValue) continue;
-    const field = pointer.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+    const field = pointerSegments(pointer)[0]!;
     const span = onKey ? location.key! : location.value;
     const range = { start: textDocument.positionAt(placed.offset + span.start), end: textDocument.positionAt(placed.offset + span.end) };
     const model = typeof root['model'] === 'string' ? catalog.entry(root['model']) : undefined;

@@ -5,7 +5,7 @@
 import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
-import type { SourceLanguage } from '../document/stageDocument';
+import { languageOfPath, type SourceLanguage } from '../document/stageDocument';
 import { codeActions } from './codeActions';
 import { complete } from './completion';
 import { hover } from './hover';
@@ -16,7 +16,7 @@ import { documentSymbols } from './symbols';
 export function languageOf(languageId: string, uri: string): SourceLanguage {
   if (languageId === 'authentik-stage-json' || languageId === 'json' || languageId === 'jsonc') return 'json';
   if (languageId === 'authentik-stage-yaml' || languageId === 'yaml') return 'yaml';
-  return /\.json$/i.test(uri) ? 'json' : 'yaml';
+  return languageOfPath(uri);
 }
 
 export class StageLanguageService {

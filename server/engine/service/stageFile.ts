@@ -4,7 +4,7 @@
  * found again by their text, wherever they moved.
  */
 import type { SchemaCatalog } from '../schema/catalog';
-import { splitYamlDocuments, type TextChunk } from '../document/split';
+import { splitDocuments, type TextChunk } from '../document/split';
 import { parseStageDocument, type SourceLanguage, type StageDocument } from '../document/stageDocument';
 import type { StageDiagnostic } from '../validation/diagnostics';
 import { validateStageDocument } from '../validation/validateStage';
@@ -79,7 +79,7 @@ export class StageFileAnalyzer {
   analyze(key: string, text: string, language: SourceLanguage): StageFile {
     const previous = this.files.get(key);
     const next = new Map<string, DocumentAnalysis>();
-    const chunks: TextChunk[] = language === 'json' ? [{ start: 0, text }] : splitYamlDocuments(text);
+    const chunks: TextChunk[] = splitDocuments(text, language);
     const documents: PlacedDocument[] = chunks.map((chunk) => {
       let analysis = next.get(chunk.text) ?? previous?.get(chunk.text);
       if (!analysis) analysis = new DocumentAnalysis(parseStageDocument(chunk.text, language), this.catalog);

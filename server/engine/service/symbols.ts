@@ -3,6 +3,7 @@ import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserv
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { isPlainObject } from '../validation/validateStage';
+import { pointerSegments } from '../document/stageDocument';
 import type { StageFile } from './stageFile';
 
 export function documentSymbols(file: StageFile, textDocument: TextDocument, catalog: SchemaCatalog): DocumentSymbol[] {
@@ -23,7 +24,7 @@ export function documentSymbols(file: StageFile, textDocument: TextDocument, cat
       if (pointer === '' || pointer.indexOf('/', 1) !== -1 || !location.key) continue;
       children.push({
         // VS Code rejects symbols with an empty name.
-        name: pointer.slice(1).replace(/~1/g, '/').replace(/~0/g, '~') || '""',
+        name: pointerSegments(pointer)[0] || '""',
         kind: SymbolKind.Property,
         range: toRange(location.key.start, Math.max(location.value.end, location.key.end)),
         selectionRange: toRange(location.key.start, location.key.end),

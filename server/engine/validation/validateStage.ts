@@ -6,13 +6,14 @@
 import type { ErrorObject } from 'ajv';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonSchema, ModelIndexEntry } from '../schema/types';
-import { escapePointerSegment, type Span, type StageDocument } from '../document/stageDocument';
+import { fieldPointer, pointerSegments, type Span, type StageDocument } from '../document/stageDocument';
 import { TaggedValue } from '../document/tags';
 import { closestMatch } from '../util/closest';
 import { coerce, describeType, typesOf } from './drf';
 import { checkDuration } from './duration';
 import type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './diagnostics';
 import { pythonTypeName } from './python';
+import { schemaValidator } from './schemaValidator';
 import { checkServerRules, UNKNOWN } from './serverRules';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -87,7 +88,7 @@ class StageValidator {
     const ruleValues: Record<string, unknown> = {};
 
     for (const [key, value] of Object.entries(root)) {
-      const pointer = `/${escapePointerSegment(key)}`;
+      const pointer = fieldPointer(key);
       if (key === 'model') {
         converted[key] = value;
         continue;
@@ -134,7 +135,7 @@ class StageValidator {
     }
     this.checkSchema(entry, schema, converted, present);
     for (const finding of checkServerRules(entry.typeName, ruleValues)) {
-      const span = finding.field ? this.valueSpan(`/${escapePointerSegment(finding.field)}`) : this.keySpan('/model');
+      const span = finding.field ? this.valueSpan(fieldPointer(finding.field)) : this.keySpan('/model');
       this.add(span, finding.severity, finding.code, finding.message, finding.field ?? 'model');
     }
   }
@@ -181,7 +182,7 @@ class StageValidator {
   }
 
   private checkSchema(entry: ModelIndexEntry, schema: JsonSchema, converted: Record<string, unknown>, present: Set<string>): void {
-    const validate = this.catalog.validator(entry.model)!;
+    const validate = schemaValidator(this.catalog, entry.model)!;
     if (validate(converted)) return;
     const missing: string[] = [];
     for (const error of validate.errors ?? []) {
@@ -194,7 +195,7 @@ class StageValidator {
       }
       // Unknown keys were reported (as warnings) with a suggestion already.
       if (error.keyword === 'additionalProperties' && error.instancePath === '') continue;
-      const field = decodeSegment(error.instancePath.split('/')[1] ?? '');
+      const field = pointerSegments(error.instancePath)[0] ?? '';
       const property = schema.properties?.[field];
       this.add(this.valueSpan(error.instancePath), 'error', codeFor(error), `${describePath(error.instancePath)}: ${messageFor(error, property)}`, field);
     }
@@ -243,13 +244,9 @@ function kindOf(value: unknown): string {
   return ({ NoneType: 'null', bool: 'a boolean', int: 'a number', float: 'a number', str: 'a text value', list: 'a list', dict: 'a mapping' } as Record<string, string>)[type]!;
 }
 
-function decodeSegment(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 function describePath(pointer: string): string {
-  const [, field, ...rest] = pointer.split('/');
-  return decodeSegment(field ?? '') + rest.map((segment) => `[${decodeSegment(segment)}]`).join('');
+  const [field, ...rest] = pointerSegments(pointer);
+  return (field ?? '') + rest.map((segment) => `[${segment}]`).join('');
 }
 
 function codeFor(error: ErrorObject): DiagnosticCode {

@@ -1,0 +1,14 @@
+/** The `authentik` settings the language server reads, from wherever the client sends them. */
+import { DEFAULT_SETTINGS, type ServerSettings } from './protocol';
+
+/**
+ * Settings from any of the three places a client puts them (initialization options, a pushed
+ * configuration change, a pulled `authentik` section): one reading of the same shape, defaults for
+ * anything missing or malformed.
+ */
+export function readSettings(section: unknown, previous: ServerSettings = DEFAULT_SETTINGS): ServerSettings {
+  if (typeof section !== 'object' || section === null) return previous;
+  const validation = (section as { validation?: unknown }).validation;
+  if (typeof validation !== 'object' || validation === null) return previous;
+  return { validation: { enable: (validation as { enable?: unknown }).enable !== false } };
+}
