@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SchemaChangedNotification, SERVER_NODE_FLAGS } from '@authentik-stages/protocol';
 import { StageCodeLensProvider } from './vscode/codeLens';
-import { registerCommands } from './vscode/commands';
+import { registerCommands } from './vscode/commands/index';
 import { ConnectionManager } from './vscode/connection';
 import { PushOnSave } from './vscode/pushOnSave';
 import { ServerDiagnostics } from './vscode/serverDiagnostics';

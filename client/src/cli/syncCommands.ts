@@ -7,7 +7,7 @@ import { diffStage, formatDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
 import { localStages } from '../sync/localStage';
 import { writePulledStages } from '../sync/pull';
-import { pushFile } from '../sync/push';
+import { isPushSuccess, pushFile } from '../sync/push';
 import { parseStageFile } from '../sync/stageFileIO';
 import { readFileSync } from 'node:fs';
 import type { Connection } from './connection';
@@ -68,7 +68,7 @@ export async function runPush(connection: Connection, patterns: string[], force:
         outcome.overwritten.length ? `overwrote the server's ${outcome.overwritten.join(', ')} (--force)` : '',
       ].filter(Boolean);
       process.stdout.write(`${outcome.status.padEnd(16)} ${file}  ${outcome.pk ?? '-'} ${outcome.model} ${outcome.stage}${extra.length ? ` (${extra.join('; ')})` : ''}\n`);
-      if (!['created', 'updated', 'unchanged'].includes(outcome.status)) failed = true;
+      if (!isPushSuccess(outcome.status)) failed = true;
     }
     if (result.blocked || result.problems.some((p) => p.severity === 'error')) failed = true;
   }

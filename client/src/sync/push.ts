@@ -20,7 +20,14 @@ import { resolvedFields, type Environment } from './payload';
 import { parseStageFile, serializeStageFile, setField, type StageFileContents } from './stageFileIO';
 import type { SyncApi } from './syncApi';
 
-export type PushStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'rejected' | 'deleted-remotely' | 'failed' | 'skipped';
+export type PushStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'rejected' | 'deleted-remotely' | 'failed';
+
+const SUCCESSFUL: ReadonlySet<PushStatus> = new Set(['created', 'updated', 'unchanged']);
+
+/** Whether the server holds what the file says after a push with this outcome. */
+export function isPushSuccess(status: PushStatus): boolean {
+  return SUCCESSFUL.has(status);
+}
 
 export interface StoredDifference {
   field: string;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SyncService } from './syncService';
 import type { StatusBar } from './statusBar';
+import { pushReport } from '../ui/pushReport';
 import { SaveQueue } from '../ui/saveQueue';
 import { isStageDocument } from './workspace';
 
@@ -46,12 +47,11 @@ export class PushOnSave implements vscode.Disposable {
       });
       return;
     }
-    const failed = result.blocked || result.outcomes.some((o) => !['created', 'updated', 'unchanged'].includes(o.status));
-    this.status.done(!failed, failed ? `${name}: push failed` : `${name}: pushed`);
-    if (!failed) return;
-    const summary = result.blocked ? 'it has errors, nothing was sent' : result.outcomes.filter((o) => !['created', 'updated', 'unchanged'].includes(o.status)).map((o) => `${o.stage}: ${o.status}`).join('; ');
+    const report = pushReport(result, name, 'Push on save');
+    this.status.done(report.ok, report.ok ? `${name}: pushed` : `${name}: push failed`);
+    if (report.ok) return;
     for (const p of result.problems) this.output.error(`${name}:${p.line}:${p.column}: ${p.message}`);
-    void this.notifyFailure(`Push on save of ${name} failed: ${summary}.`);
+    void this.notifyFailure(report.message);
   }
 
   private failed(name: string, message: string): void {

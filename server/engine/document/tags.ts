@@ -3,24 +3,6 @@
 /** The one tag a stage file may use: resolved from the environment at push time. */
 export const ENV_TAG = '!Env';
 
-/** Tags authentik's blueprint importer knows; meaningful in blueprints, not in API bodies. */
-export const BLUEPRINT_TAGS: readonly string[] = [
-  '!KeyOf',
-  '!Env',
-  '!Find',
-  '!FindObject',
-  '!Context',
-  '!Format',
-  '!If',
-  '!Condition',
-  '!Enumerate',
-  '!Index',
-  '!Value',
-  '!AtIndex',
-  '!ParseJSON',
-  '!File',
-];
-
 /** A value written with a custom tag (`!Env NAME`); the validator cannot know what it stands for. */
 export class TaggedValue {
   constructor(
