@@ -1,6 +1,11 @@
-/** Expands the file arguments of the command line: plain paths as given, globs by walking the tree. */
-import { readdirSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+/**
+ * Expands the file arguments of the command line: plain paths as given, globs by walking the tree.
+ * Only regular files are ever returned (a FIFO or a device is never opened: opening one blocks or
+ * reads without end), a symlinked directory is entered once however many links reach it (so a
+ * symlink loop ends), and a file reached twice is returned once, under its first spelling.
+ */
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { resolve, sep } from 'node:path';
 
 const MAGIC = /[*?[{]/;
 
@@ -39,34 +44,78 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-/** Files matching `pattern`, relative paths in the pattern's own form, sorted. */
-export function expandGlob(pattern: string, cwd: string): string[] {
+/** What a file system entry is, for messages: `a directory`, `a FIFO (named pipe)`, …; undefined for a regular file. */
+export function notRegular(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** A glob match that is not read, and why. */
+export interface SkippedMatch {
+  path: string;
+  reason: string;
+}
+
+export interface GlobExpansion {
+  /** Regular files matching the pattern, relative paths in the pattern's own form, sorted. */
+  files: string[];
+  /** Matches that are not regular files (FIFOs, devices, sockets, links to nothing). */
+  skipped: SkippedMatch[];
+}
+
+/** Regular files matching `pattern`; `**` and symlinked directories are walked without looping. */
+export function expandGlob(pattern: string, cwd: string): GlobExpansion {
   const normalized = pattern.split(sep).join('/');
   const segments = normalized.split('/');
   const firstMagic = segments.findIndex((s) => MAGIC.test(s));
   const base = segments.slice(0, firstMagic).join('/');
   const matcher = globToRegExp(normalized);
-  const found: string[] = [];
+  // Without `**` no match lies deeper than the pattern's own segments.
+  const descends = (path: string): boolean => normalized.includes('**') || path.split('/').length < segments.length;
+  const files: string[] = [];
+  const skipped: SkippedMatch[] = [];
+  const visited = new Set<string>();
   const walk = (dir: string): void => {
+    let real: string;
     let names: string[];
     try {
-      names = readdirSync(join(cwd, dir));
+      real = realpathSync(resolve(cwd, dir || '.'));
+      if (visited.has(real)) return;
+      visited.add(real);
+      names = readdirSync(real);
     } catch {
       return;
     }
-    for (const name of names) {
+    for (const name of names.sort()) {
       if (name === 'node_modules' || name === '.git') continue;
-      const path = dir ? `${dir}/${name}` : name;
-      let isDir = false;
+      const path = dir === '/' ? `/${name}` : dir ? `${dir}/${name}` : name;
+      const absolute = resolve(cwd, path);
+      let stats: Stats;
       try {
-        isDir = statSync(join(cwd, path)).isDirectory();
+        stats = statSync(absolute);
       } catch {
+        let link = false;
+        try {
+          link = lstatSync(absolute).isSymbolicLink();
+        } catch {
+          // Gone since the directory was read.
+        }
+        if (link && matcher.test(path)) skipped.push({ path, reason: 'a symbolic link that leads nowhere (its target is missing, or links loop)' });
         continue;
       }
-      if (isDir) walk(path);
-      else if (matcher.test(path)) found.push(path);
+      if (stats.isDirectory()) {
+        if (descends(path)) walk(path);
+      } else if (matcher.test(path)) {
+        const kind = notRegular(stats);
+        if (kind) skipped.push({ path, reason: kind });
+        else files.push(path);
+      }
     }
   };
   walk(base === '' && normalized.startsWith('/') ? '/' : base);
-  return found.sort();
+  return { files: files.sort(), skipped };
 }
