@@ -64,15 +64,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'list' && args.length) throw usageError('list takes no files');
   const format = values.format ?? 'yaml';
   if (command === 'pull' && format !== 'yaml' && format !== 'json') throw usageError(`--format must be yaml or json for pull, not "${format}"`);
+  // Files first: a bad argument is reported before any request.
+  const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd) : [];
   const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
   try {
     switch (command) {
       case 'pull':
         return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json' }, cwd);
       case 'push':
-        return await runPush(connection, args, values.force, cwd, process.env);
+        return await runPush(connection, files, values.force, cwd, process.env);
       case 'diff':
-        return await runDiff(connection, args, cwd, process.env);
+        return await runDiff(connection, files, cwd, process.env);
       default:
         return await runList(connection, values.model, values.search);
     }
@@ -108,13 +110,19 @@ function schemaCatalog(schema: string, cwd: string): SchemaCatalog {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    const failure = describeFailure(error, USAGE, process.env);
-    process.stderr.write(`${failure.text}\n`);
-    process.exitCode = failure.status;
-  },
-);
+function reportFailure(error: unknown): void {
+  const failure = describeFailure(error, USAGE, process.env);
+  process.stderr.write(`${failure.text}\n`);
+  process.exitCode = failure.status;
+}
+
+// A reader that stops early (`| head`) closes the pipe: nothing is left to say, so stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') reportFailure(error);
+  process.exit();
+});
+process.on('uncaughtException', reportFailure);
+
+main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+}, reportFailure);

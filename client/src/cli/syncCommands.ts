@@ -12,7 +12,6 @@ import { parseStageFile } from '../sync/stageFileIO';
 import { readFileSync } from 'node:fs';
 import type { Connection } from './connection';
 import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, printable, printFindings, printLine, progress, usageError, type Finding } from './output';
-import { resolveFiles } from './validateCommand';
 
 function entryFor(connection: Connection, model: string): ModelIndexEntry {
   const entry = connection.catalog.entry(model);
@@ -53,8 +52,8 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
   return EXIT_OK;
 }
 
-export async function runPush(connection: Connection, patterns: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const files = resolveFiles(patterns, cwd);
+/** Pushes `files` (regular files, each once: see `resolveFiles`). */
+export async function runPush(connection: Connection, files: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const findings: Finding[] = [];
   let failed = false;
   for (const [i, file] of files.entries()) {
@@ -76,8 +75,8 @@ export async function runPush(connection: Connection, patterns: string[], force:
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export async function runDiff(connection: Connection, patterns: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const files = resolveFiles(patterns, cwd);
+/** Compares `files` (regular files, each once: see `resolveFiles`) with the server. */
+export async function runDiff(connection: Connection, files: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   let differs = false;
   for (const file of files) {
     const parsed = parseStageFile(resolve(cwd, file), readFileSync(resolve(cwd, file), 'utf8'));
