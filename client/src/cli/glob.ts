@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { argumentError, progress } from './output';
 
 const MAGIC = /[*?[{]/;
 
@@ -118,4 +119,53 @@ export function expandGlob(pattern: string, cwd: string): GlobExpansion {
   };
   walk(base === '' && normalized.startsWith('/') ? '/' : base);
   return { files: files.sort(), skipped };
+}
+
+/**
+ * The regular files the arguments name, each once (by real path, under its first spelling): a
+ * path as given, else a glob's matches. A named path that is not a regular file is an argument
+ * error; glob matches that are not regular files are skipped with a note on stderr.
+ */
+export function resolveFiles(args: string[], cwd: string): string[] {
+  const files = new Map<string, string>();
+  const add = (file: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(resolve(cwd, file));
+    } catch {
+      real = resolve(cwd, file);
+    }
+    if (!files.has(real)) files.set(real, file);
+  };
+  for (const arg of args) {
+    const stats = statOrUndefined(resolve(cwd, arg));
+    if (stats || !hasGlob(arg)) {
+      add(requireRegularFile(arg, cwd, 'stage file', stats));
+      continue;
+    }
+    const { files: matches, skipped } = expandGlob(arg, cwd);
+    for (const { path, reason } of skipped) progress(`authentik-stages: skipped ${path}: ${reason}; only regular files are read`);
+    if (matches.length === 0) throw argumentError(`no ${skipped.length ? 'regular ' : ''}files match ${arg}`);
+    matches.forEach(add);
+  }
+  return [...files.values()];
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `file` when it names a regular file (following links); else an argument error saying what it is instead. */
+export function requireRegularFile(file: string, cwd: string, what: string, stats = statOrUndefined(resolve(cwd, file))): string {
+  if (!stats) {
+    const link = lstatSync(resolve(cwd, file), { throwIfNoEntry: false })?.isSymbolicLink();
+    throw argumentError(link ? `${file} is a symbolic link that leads nowhere (its target is missing, or links loop): fix the link or name the ${what} itself` : `no such file: ${file}`);
+  }
+  const kind = notRegular(stats);
+  if (kind) throw argumentError(`${file} is ${kind}, not a ${what}: name a regular file${kind === 'a directory' ? `, or a glob such as ${file.replace(/\/$/, '')}/**/*.stage.yaml` : ''}`);
+  return file;
 }

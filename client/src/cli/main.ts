@@ -4,9 +4,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SchemaCatalog } from '../../../server/src/schema/catalog';
 import { connect } from './connection';
+import { requireRegularFile, resolveFiles } from './glob';
 import { argumentError, describeFailure, EXIT_FINDINGS, printFindings, progress, usageError } from './output';
 import { runDiff, runList, runPull, runPush } from './syncCommands';
-import { requireRegularFile, resolveFiles, validateFiles } from './validateCommand';
+import { validateFiles } from './validateCommand';
 
 const USAGE = `Usage:
   authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>]
