@@ -190,7 +190,7 @@ describe('authentik-stages output against hostile servers and files (issue 8, cl
     assert.equal(sandbox.store.getStage(String(evil.pk))!['name'], EVIL);
   });
 
-  it('a server message with escapes and line breaks prints as one escaped line (exit 1)', BOUNDED, async () => {
+  it('a server message with escapes and line breaks, or a non-JSON answer, prints as one escaped line (exit 1)', BOUNDED, async () => {
     fake.route({ method: 'GET', path: '/stages/all/', reply: json({ non_field_errors: ['bad\u001b]0;owned\u0007\nauthentik-stages: all good'] }, 400) });
     try {
       const run = await cli(workspace(), ['list'], { AUTHENTIK_URL: fake.url, AUTHENTIK_TOKEN: sandbox.token });
@@ -198,6 +198,11 @@ describe('authentik-stages output against hostile servers and files (issue 8, cl
       assert.equal(run.status, 1);
       assert.ok(line.includes('bad\\x1b]0;owned\\x07\\nauthentik-stages: all good'), line);
       noEscapes(run.stderr);
+      fake.route({ method: 'GET', path: '/stages/all/', reply: { kind: 'text', text: '<html>\n\u001b[1mMaintenance</html>' } });
+      const html = await cli(workspace(), ['list'], { AUTHENTIK_URL: fake.url, AUTHENTIK_TOKEN: sandbox.token });
+      assert.match(oneLineFailure(html), /^authentik-stages: .*127\.0\.0\.1/);
+      assert.equal(html.status, 1);
+      noEscapes(html.stderr);
     } finally {
       fake.reset();
     }
