@@ -1,29 +1,15 @@
 /** `authentik-stages validate`: the language server's checks, for scripts and CI. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../../../server/src/schema/catalog';
 import { StageFileAnalyzer } from '../../../server/src/service/stageFile';
 import type { Severity } from '../../../server/src/validation/diagnostics';
-import { expandGlob, hasGlob } from './glob';
-import { usageError, type Finding } from './output';
+import type { Finding } from './output';
 
 export type CliDiagnostic = Finding;
 
 const SEVERITY_NAME: Record<Severity, CliDiagnostic['severity']> = { error: 'error', warning: 'warning', information: 'info' };
-
-export function resolveFiles(args: string[], cwd: string): string[] {
-  const files: string[] = [];
-  for (const arg of args) {
-    if (existsSync(resolve(cwd, arg)) && statSync(resolve(cwd, arg)).isFile()) files.push(arg);
-    else if (hasGlob(arg)) {
-      const matches = expandGlob(arg, cwd);
-      if (matches.length === 0) throw usageError(`no files match ${arg}`);
-      files.push(...matches);
-    } else throw usageError(`no such file: ${arg}`);
-  }
-  return [...new Set(files)];
-}
 
 export function validateFiles(files: string[], cwd: string, catalog: SchemaCatalog): CliDiagnostic[] {
   const analyzer = new StageFileAnalyzer(catalog);
