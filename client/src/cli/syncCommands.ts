@@ -1,7 +1,7 @@
 /** `pull`, `push`, `diff` and `list`: the sync engine, from the command line. */
 import { resolve } from 'node:path';
 import type { ModelIndexEntry } from '../../../server/src/schema/types';
-import { AuthentikNotFoundError } from '../api/errors';
+import { AuthentikError, AuthentikNotFoundError } from '../api/errors';
 import type { StageObject } from '../api/types';
 import { diffStage, formatDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
@@ -9,7 +9,7 @@ import { localStages } from '../sync/localStage';
 import { writePulledStages } from '../sync/pull';
 import { pushFile } from '../sync/push';
 import { parseStageFile } from '../sync/stageFileIO';
-import { readFileSync } from 'node:fs';
+import { readStageText } from '../sync/stageFileText';
 import type { Connection } from './connection';
 import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, formatFindings, progress, type Finding } from './output';
 import { resolveFiles } from './validateCommand';
@@ -34,6 +34,7 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
   const selections = Number(args.pks.length > 0) + Number(Boolean(args.model)) + Number(args.all);
   if (selections !== 1) throw new CliExit('pull needs exactly one of: pk…, --model <model>, --all', EXIT_USAGE);
   let fetched: FetchedStage[];
+  const failures: string[] = [];
   if (args.all) {
     progress(`pull: listing every stage type on ${connection.url}`);
     fetched = await fetchAll(connection.client, connection.catalog, (entry, count) => {
@@ -43,14 +44,24 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
     fetched = await fetchByModel(connection.client, entryFor(connection, args.model));
   } else {
     fetched = [];
-    for (const pk of args.pks) fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+    for (const pk of args.pks) {
+      // One pk the server cannot answer for does not stop the others.
+      try {
+        fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+      } catch (error) {
+        if (!(error instanceof AuthentikError)) throw error;
+        failures.push(error.message);
+      }
+    }
   }
-  const results = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  const { pulled: results, problems } = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  failures.push(...problems.map((p) => p.message));
   for (const r of results) process.stdout.write(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}\n`);
   const created = results.filter((r) => r.action === 'created').length;
   const updated = results.filter((r) => r.action === 'updated').length;
   progress(`pull: ${results.length} stage${results.length === 1 ? '' : 's'}: ${created} new file${created === 1 ? '' : 's'}, ${updated} updated in place`);
-  return EXIT_OK;
+  for (const failure of failures) progress(`pull: error: ${failure}`);
+  return failures.length ? EXIT_FINDINGS : EXIT_OK;
 }
 
 export async function runPush(connection: Connection, patterns: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
@@ -80,7 +91,7 @@ export async function runDiff(connection: Connection, patterns: string[], cwd: s
   const files = resolveFiles(patterns, cwd);
   let differs = false;
   for (const file of files) {
-    const parsed = parseStageFile(resolve(cwd, file), readFileSync(resolve(cwd, file), 'utf8'));
+    const parsed = parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text);
     const { stages, problems } = localStages(parsed, connection.catalog);
     if (problems.length) process.stderr.write(`${formatFindings(problems.map((p) => ({ ...p, file })))}\n`);
     for (const stage of stages) {

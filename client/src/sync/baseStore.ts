@@ -3,9 +3,12 @@
  * workspace under `.authentik/bases/<server>/<pk>.json`. Only comparable fields are kept, so no
  * secret ever lands there (the server never returns them anyway).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomicWrite';
 import type { FieldMap } from './normalize';
+import { isUuid } from './serverStage';
+import { pathInside } from './naming';
 
 export interface BaseRecord {
   model: string;
@@ -28,7 +31,11 @@ export function serverKey(serverUrl: string): string {
 export class BaseStore {
   private readonly dir: string;
 
-  constructor(workspaceRoot: string, serverUrl: string) {
+  constructor(
+    workspaceRoot: string,
+    /** The server whose bases these are. */
+    readonly serverUrl: string,
+  ) {
     this.dir = join(workspaceRoot, SYNC_DIR, 'bases', serverKey(serverUrl));
     ensureSyncDir(workspaceRoot);
   }
@@ -47,9 +54,8 @@ export class BaseStore {
   set(record: BaseRecord): void {
     mkdirSync(this.dir, { recursive: true });
     const path = this.pathOf(record.pk);
-    // Write then rename, so an interrupted write never leaves half a base behind.
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+    // An interrupted write never leaves half a base behind.
+    writeFileAtomically(path, `${JSON.stringify(record, null, 2)}\n`, { expected: 'any' });
   }
 
   delete(pk: string): void {
@@ -57,8 +63,8 @@ export class BaseStore {
   }
 
   private pathOf(pk: string): string {
-    if (!/^[0-9a-fA-F-]{1,64}$/.test(pk)) throw new Error(`Not a valid pk: ${pk}`);
-    return join(this.dir, `${pk.toLowerCase()}.json`);
+    if (!isUuid(pk)) throw new Error(`Not a valid pk for a sync base: ${JSON.stringify(pk)} (a stage's pk is a UUID).`);
+    return pathInside(this.dir, `${pk.toLowerCase()}.json`);
   }
 }
 
