@@ -55,21 +55,24 @@ export interface PushFileResult {
   blocked: boolean;
   /** Why the file was not rewritten with what the server accepted (it keeps the bytes it had). */
   writeError?: string;
-  /** Stages created by this push whose pk could not be written into the file. */
-  unwrittenCreates: UnwrittenCreate[];
+  /** Stages the server accepted a push of while the file could not be rewritten to show it. */
+  unwritten: UnwrittenPush[];
 }
 
 /**
- * A stage the server created whose pk is not in the file (the file could not be written). Passed
- * back as `adopt`, the next push of the same document updates that stage instead of creating
- * another, with this base.
+ * A stage pushed while its file could not be rewritten (say, it was saved again meanwhile): its
+ * pk (not in the file when the push created it) and the base that agrees with the file as it was
+ * pushed. Nothing of it is on disk. Passed back as `adopt`, the next push of the same document
+ * (a later save) updates that stage against that base, instead of creating the stage twice or
+ * seeing its own earlier push as a conflicting change on the server.
  */
-export interface UnwrittenCreate {
+export interface UnwrittenPush {
   /** 0-based position of the document in the file. */
   document: number;
   model: string;
-  name: string | undefined;
   pk: string;
+  /** The push created the stage: the file has no pk for it. */
+  created: boolean;
   base: BaseRecord;
 }
 
@@ -84,14 +87,21 @@ export interface PushOptions {
   takeServerOnConflict?: boolean;
   /** Push only these documents (0-based positions in the file); all when absent. */
   documents?: readonly number[];
-  /** Stages an earlier push created but could not write the pk of (see `UnwrittenCreate`). */
-  adopt?: readonly UnwrittenCreate[];
+  /** Stages an earlier push could not show in the file (see `UnwrittenPush`). */
+  adopt?: readonly UnwrittenPush[];
   log?: (line: string) => void;
 }
 
 /** What a push did that the file must show before it counts: bases wait for the file's write. */
 interface PushRound {
-  readonly bases: Array<{ stage: LocalStage; record: BaseRecord; created: boolean }>;
+  readonly bases: Array<{
+    stage: LocalStage;
+    /** The base once the file shows the push. */
+    record: BaseRecord;
+    /** The base agreeing with the file as it was read: the server's fields, except those the file would have taken from it. */
+    unwritten: BaseRecord;
+    created: boolean;
+  }>;
 }
 
 export async function pushFile(path: string, options: PushOptions): Promise<PushFileResult> {
@@ -99,7 +109,10 @@ export async function pushFile(path: string, options: PushOptions): Promise<Push
   const file = parseStageFile(path, snapshot.text);
   const round: PushRound = { bases: [] };
   const result = await pushContents(file, options, round);
-  finishRound(file, snapshot, result, round, options.bases);
+  const settled = finishRound(file, snapshot, result, round, options.bases);
+  // What an earlier push left unwritten stays known until a push settles it.
+  const open = (options.adopt ?? []).filter((a) => !settled.has(a.document) && !result.unwritten.some((u) => u.document === a.document));
+  result.unwritten.unshift(...open);
   return result;
 }
 
@@ -109,18 +122,20 @@ export async function pushFile(path: string, options: PushOptions): Promise<Push
  * file that cannot be written keeps its bytes and its bases; a created stage's pk is reported so
  * it is not lost.
  */
-function finishRound(file: StageFileContents, snapshot: StageFileSnapshot, result: PushFileResult, round: PushRound, bases: BaseStore): void {
+/** Returns the documents whose push the file and the bases now show. */
+function finishRound(file: StageFileContents, snapshot: StageFileSnapshot, result: PushFileResult, round: PushRound, bases: BaseStore): Set<number> {
   const positions = new FilePositions(file);
+  const settled = new Set<number>();
   if (file.documents.some((d) => d.changed)) {
     try {
       writeFileAtomically(file.path, textToWrite(serializeStageFile(file), snapshot), { expected: snapshot.bytes });
       result.rewritten = true;
     } catch (error) {
       result.writeError = (error as Error).message;
-      for (const { stage, record, created } of round.bases) {
+      for (const { stage, record, unwritten, created } of round.bases) {
         if (!stage.doc.changed) continue;
+        result.unwritten.push({ document: stage.doc.index, model: stage.model, pk: record.pk, created, base: unwritten });
         if (created) {
-          result.unwrittenCreates.push({ document: stage.doc.index, model: stage.model, name: stage.name, pk: record.pk, base: record });
           result.problems.push(
             positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${record.pk}, but ${result.writeError} Add \`pk: ${record.pk}\` to this document (or pull ${record.pk}) before pushing it again, or it is created twice.`),
           );
@@ -129,11 +144,18 @@ function finishRound(file: StageFileContents, snapshot: StageFileSnapshot, resul
         }
       }
       // Bases of the documents the write would have changed stay as they were: they still agree with the file.
-      for (const entry of round.bases.filter((b) => !b.stage.doc.changed)) recordBase(bases, entry, result, positions);
-      return;
+      for (const entry of round.bases.filter((b) => !b.stage.doc.changed)) {
+        recordBase(bases, entry, result, positions);
+        settled.add(entry.stage.doc.index);
+      }
+      return settled;
     }
   }
-  for (const entry of round.bases) recordBase(bases, entry, result, positions);
+  for (const entry of round.bases) {
+    recordBase(bases, entry, result, positions);
+    settled.add(entry.stage.doc.index);
+  }
+  return settled;
 }
 
 function recordBase(bases: BaseStore, entry: PushRound['bases'][number], result: PushFileResult, positions: FilePositions): void {
@@ -146,7 +168,7 @@ function recordBase(bases: BaseStore, entry: PushRound['bases'][number], result:
 
 /** Pushes a parsed file; its documents are edited in place (pk, merged fields) but not written. */
 async function pushContents(file: StageFileContents, options: PushOptions, round: PushRound): Promise<PushFileResult> {
-  const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false, unwrittenCreates: [] };
+  const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
   const positions = new FilePositions(file);
 
   const selected = (index: number): boolean => !options.documents || options.documents.includes(index);
@@ -188,11 +210,19 @@ async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions
   const { api, bases } = options;
   const { entry, schema, doc } = local;
   const source: StageSource = { server: bases.serverUrl, endpoint: entry.apiPath };
-  // A document whose stage an earlier push created without writing its pk is that stage.
-  const adopted = local.pk ? undefined : options.adopt?.find((a) => a.document === doc.index && a.model === local.model && a.name === local.name);
-  const stage: LocalStage = adopted ? { ...local, pk: adopted.pk } : local;
-  const pendingBase = (remote: StageObject, created = false): void => {
-    round.bases.push({ stage, record: { model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, schema) }, created: created || Boolean(adopted) });
+  // An earlier push of this document the file could not show: its stage, against its base.
+  const adopted = options.adopt?.find((a) => a.document === doc.index && a.model === local.model && (local.pk ? a.pk.toLowerCase() === local.pk.toLowerCase() : a.created));
+  const stage: LocalStage = adopted && !local.pk ? { ...local, pk: adopted.pk } : local;
+  const base = (): BaseRecord | undefined => adopted?.base ?? (stage.pk ? bases.get(stage.pk) : undefined);
+  const pendingBase = (remote: StageObject, takenFromServer: readonly string[] = [], created = false): void => {
+    const record: BaseRecord = { model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, schema) };
+    const unwritten: BaseRecord = { ...record, fields: { ...record.fields } };
+    const before = base()?.fields ?? {};
+    for (const field of takenFromServer) {
+      if (Object.hasOwn(before, field)) unwritten.fields[field] = before[field];
+      else delete unwritten.fields[field];
+    }
+    round.bases.push({ stage, record, unwritten, created: created || Boolean(adopted?.created && !local.pk) });
   };
   try {
     if (!stage.pk) {
@@ -209,12 +239,12 @@ async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions
         problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${created.pk}, but the pk could not be written into the file (${(error as Error).message}). Add \`pk: ${created.pk}\` to this document (or pull ${created.pk}) before pushing it again, or it is created twice.`));
         return outcome;
       }
-      pendingBase(created, true);
+      pendingBase(created, [], true);
       outcome.storedDifferently = storedDifferences(stage, body, created);
       reportStoredDifferences(outcome, stage, positions, problems);
       return outcome;
     }
-    if (adopted) setField(doc, 'pk', stage.pk, 'model');
+    if (!local.pk) setField(doc, 'pk', stage.pk, 'model');
 
     let remote: StageObject;
     try {
@@ -230,7 +260,7 @@ async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions
     const fields = comparableFields(entry);
     const localFields = normalizeFields(body, entry, schema, fields);
     const remoteFields = normalizeFields(remote, entry, schema, fields);
-    const plan = threeWayMerge((adopted?.base ?? bases.get(stage.pk))?.fields, localFields, remoteFields);
+    const plan = threeWayMerge(base()?.fields, localFields, remoteFields);
     const outcome = newOutcome(stage, 'updated');
     if (plan.conflicts.length && options.takeServerOnConflict) {
       for (const conflict of plan.conflicts) plan.takeRemote[conflict.field] = conflict.remote;
@@ -254,7 +284,7 @@ async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions
     const sendsSecret = entry.writeOnly.some((field) => Object.hasOwn(body, field));
     if (Object.keys(plan.push).length === 0 && outcome.overwritten.length === 0 && !sendsSecret) {
       // Nothing of the file's is missing on the server: no request, just a fresh base.
-      pendingBase(remote);
+      pendingBase(remote, outcome.merged);
       outcome.status = 'unchanged';
       return outcome;
     }
@@ -265,7 +295,7 @@ async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions
     else await api.update(entry.apiPath, stage.pk, toSend);
     // The answer to a write is what the serializer saw; a read shows what was really stored.
     const stored = checkedStage(await api.retrieve(entry.apiPath, stage.pk), source, 'the change was sent, but the file and its sync base were not updated: pull it to see what the server holds', stage.pk);
-    pendingBase(stored);
+    pendingBase(stored, outcome.merged);
     outcome.storedDifferently = storedDifferences(stage, toSend, stored);
     reportStoredDifferences(outcome, stage, positions, problems);
     return outcome;

@@ -9,7 +9,7 @@ import { diffStage } from '../sync/diff';
 import { fetchByPk } from '../sync/fetchStages';
 import { localStages, type LocalStage } from '../sync/localStage';
 import { fileObject, writePulledStages, type PulledStage } from '../sync/pull';
-import { pushFile, type PushFileResult, type UnwrittenCreate } from '../sync/push';
+import { pushFile, type PushFileResult, type UnwrittenPush } from '../sync/push';
 import { parseStageFile, renderNewDocument } from '../sync/stageFileIO';
 import { readStageText } from '../sync/stageFileText';
 import type { StageObject } from '../api/types';
@@ -21,10 +21,11 @@ const BINDINGS_KEY = 'authentik.fileServers';
 
 export class SyncService {
   /**
-   * Per file: stages a push created but could not write the pk of (say, the file was saved again
-   * meanwhile). The next push of the file updates them instead of creating them twice.
+   * Per file: stages pushed while the file could not be rewritten (it was saved again meanwhile):
+   * the next push of the newer save updates them against what was pushed, never creating a stage
+   * twice nor taking its own earlier push for a change on the server.
    */
-  private readonly unwrittenCreates = new Map<string, UnwrittenCreate[]>();
+  private readonly unwritten = new Map<string, UnwrittenPush[]>();
 
   constructor(
     private readonly connection: ConnectionManager,
@@ -75,7 +76,7 @@ export class SyncService {
       if (!options.interactive) this.output.warn(`Not pushed on save: ${uri.fsPath} is bound to another server than ${server.name}.`);
       return undefined;
     }
-    const adopt = this.unwrittenCreates.get(uri.fsPath);
+    const adopt = this.unwritten.get(uri.fsPath);
     const result = await pushFile(uri.fsPath, {
       api: client,
       catalog: this.connection.catalog(),
@@ -87,11 +88,8 @@ export class SyncService {
       ...(adopt ? { adopt } : {}),
       log: (line) => this.output.info(line),
     });
-    // Documents not pushed this time keep what is known about them.
-    const kept = (adopt ?? []).filter((a) => options.documents && !options.documents.includes(a.document));
-    const unwritten = [...kept, ...result.unwrittenCreates];
-    if (unwritten.length) this.unwrittenCreates.set(uri.fsPath, unwritten);
-    else this.unwrittenCreates.delete(uri.fsPath);
+    if (result.unwritten.length) this.unwritten.set(uri.fsPath, result.unwritten);
+    else this.unwritten.delete(uri.fsPath);
     if (result.problems.length) this.diagnostics.set(uri, result.problems);
     else this.diagnostics.clear(uri);
     if (result.writeError) {
