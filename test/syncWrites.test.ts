@@ -133,8 +133,10 @@ describe('sync writes against a hostile server, failing disks and concurrent edi
 
   describe('classes 3 and 4: failed writes leave the old bytes, and the base agrees with the file', () => {
     it('a read-only file is not rewritten after a PUT that took a colleague\'s change, and the next push does not revert that change', async () => {
-      // As root, file modes stop nobody: run as an ordinary user so the old code's write fails too.
-      const user = process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {};
+      // As root, file modes stop nobody: run as an ordinary user (when it can run the CLI here) so
+      // the mode is enforced by the system too, not only by the program's own check.
+      const nobody = { user: { uid: 65534, gid: 65534 } };
+      const user = process.getuid?.() === 0 && (await cli(['--help'], nobody)).status === 0 ? nobody : {};
       chmodSync(dir, 0o777);
       const stage = sandbox.store.addStage({ model: DENY, name: 'writes-ro', deny_message: 'one' });
       assert.equal((await cli(['pull', stage.pk, '--out', '.'], user)).status, 0);

@@ -9,6 +9,7 @@ import { localStages } from '../sync/localStage';
 import { writePulledStages } from '../sync/pull';
 import { pushFile } from '../sync/push';
 import { parseStageFile } from '../sync/stageFileIO';
+import { checkedStage } from '../sync/serverStage';
 import { readStageText } from '../sync/stageFileText';
 import type { Connection } from './connection';
 import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, formatFindings, progress, type Finding } from './output';
@@ -98,7 +99,7 @@ export async function runDiff(connection: Connection, patterns: string[], cwd: s
       let remote: StageObject | undefined;
       if (stage.pk) {
         try {
-          remote = await connection.client.retrieve(stage.entry.apiPath, stage.pk);
+          remote = checkedStage(await connection.client.retrieve(stage.entry.apiPath, stage.pk), { server: connection.url, endpoint: stage.entry.apiPath }, 'nothing was compared', stage.pk);
         } catch (error) {
           if (!(error instanceof AuthentikNotFoundError)) throw error;
         }

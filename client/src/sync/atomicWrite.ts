@@ -5,7 +5,7 @@
  * was made, so an edit saved meanwhile is never overwritten.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export type WriteFailure = 'changed' | 'read-only' | 'exists' | 'io';
@@ -44,7 +44,9 @@ function stillHolds(path: string, expected: Buffer | 'absent' | 'any'): boolean 
 
 const changedMessage = (path: string): string => `${path} changed on disk while this ran, so it was not rewritten: the newer text is kept.`;
 
-export function writeFileAtomically(path: string, data: string | Buffer, options: AtomicWriteOptions): void {
+export function writeFileAtomically(linkOrPath: string, data: string | Buffer, options: AtomicWriteOptions): void {
+  // A stage file that is a symlink stays one: its target is what gets replaced.
+  const path = options.expected === 'absent' ? linkOrPath : realTarget(linkOrPath);
   let mode = 0o666;
   let owner: { uid: number; gid: number } | undefined;
   if (options.expected !== 'absent') {
@@ -95,6 +97,14 @@ export function writeFileAtomically(path: string, data: string | Buffer, options
     if (code === 'EEXIST') throw new FileWriteError(`${path} was created by someone else while this ran, so it was not replaced.`, path, 'exists', { cause: error });
     const why = code === 'EFBIG' || code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full or the file is over the size limit' : (error as Error).message;
     throw new FileWriteError(`${path} could not be written (${why}); ${options.expected === 'absent' ? 'nothing was written' : 'it keeps its old content'}.`, path, 'io', { cause: error });
+  }
+}
+
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

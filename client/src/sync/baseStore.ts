@@ -72,13 +72,17 @@ export class BaseStore {
 export function ensureSyncDir(workspaceRoot: string): void {
   const dir = join(workspaceRoot, SYNC_DIR);
   if (existsSync(join(dir, 'README.md'))) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'README.md'),
-    '# authentik sync state\n\nWritten by authentik Stages (VS Code extension and `authentik-stages` CLI).\n\n' +
-      '`bases/<server>/<pk>.json` holds each stage as it was last pulled or pushed: the base of the\n' +
-      'three-way merge that keeps a push from overwriting changes made on the server meanwhile.\n' +
-      'It never holds secrets. Commit it to share that state, or ignore it.\n',
-  );
-  writeFileSync(join(dir, '.gitignore'), 'cache/\n');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'README.md'),
+      '# authentik sync state\n\nWritten by authentik Stages (VS Code extension and `authentik-stages` CLI).\n\n' +
+        '`bases/<server>/<pk>.json` holds each stage as it was last pulled or pushed: the base of the\n' +
+        'three-way merge that keeps a push from overwriting changes made on the server meanwhile.\n' +
+        'It never holds secrets. Commit it to share that state, or ignore it.\n',
+    );
+    writeFileSync(join(dir, '.gitignore'), 'cache/\n');
+  } catch {
+    // The README and .gitignore are for people; a base that cannot be written is reported when it is.
+  }
 }

@@ -11,6 +11,7 @@ import { localStages, type LocalStage } from '../sync/localStage';
 import { fileObject, writePulledStages, type PulledStage } from '../sync/pull';
 import { pushFile, type PushFileResult, type UnwrittenPush } from '../sync/push';
 import { parseStageFile, renderNewDocument } from '../sync/stageFileIO';
+import { checkedStage } from '../sync/serverStage';
 import { readStageText } from '../sync/stageFileText';
 import type { StageObject } from '../api/types';
 import type { ConnectionManager } from './connection';
@@ -153,7 +154,7 @@ export class SyncService {
 
   /** Opens VS Code's diff editor: the server's stage against the file's, normalized alike. */
   async diff(uri: vscode.Uri, documentIndex: number): Promise<void> {
-    const { client } = this.requireConnection();
+    const { server, client } = this.requireConnection();
     const stages = this.stagesOf(uri);
     const stage = stages.find((s) => s.doc.index === documentIndex) ?? stages[0];
     if (!stage) throw new Error('No stage document here.');
@@ -164,6 +165,7 @@ export class SyncService {
       } catch {
         remote = undefined;
       }
+      if (remote) remote = checkedStage(remote, { server: server.url, endpoint: stage.entry.apiPath }, 'nothing was compared', stage.pk);
     }
     const shown = diffStage(stage, remote, process.env);
     const fields = Object.keys(stage.values).filter((k) => stage.entry.fields.includes(k) && !stage.entry.writeOnly.includes(k));
