@@ -120,9 +120,8 @@ export async function pushFile(path: string, options: PushOptions): Promise<Push
  * After the requests: the file is rewritten (atomically, only if it still holds the bytes read)
  * when the server accepted a change that shows in it, and only then are the bases recorded. A
  * file that cannot be written keeps its bytes and its bases; a created stage's pk is reported so
- * it is not lost.
+ * it is not lost. Returns the documents whose push the file and the bases now show.
  */
-/** Returns the documents whose push the file and the bases now show. */
 function finishRound(file: StageFileContents, snapshot: StageFileSnapshot, result: PushFileResult, round: PushRound, bases: BaseStore): Set<number> {
   const positions = new FilePositions(file);
   const settled = new Set<number>();
