@@ -15,7 +15,7 @@ import { describeFailure, EXIT_FINDINGS, printable, usageError } from '../client
 import { startSandbox, type Sandbox } from './sandbox/server';
 import { json, startHostileServer, type HostileServer } from './support/hostileServer';
 import { cliModule } from './support/paths';
-import { cli, type CliRun } from './support/runCli';
+import { cli, type CliRun } from './support/cliRun';
 
 /** Long enough for a slow machine, short enough that a hang fails the test rather than the suite. */
 const HANG_MS = 15_000;

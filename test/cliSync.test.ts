@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type Sandbox } from './sandbox/server';
-import { cli } from './support/runCli';
+import { cli } from './support/cliRun';
 
 describe('authentik-stages pull / push / diff / list', () => {
   let sandbox: Sandbox;

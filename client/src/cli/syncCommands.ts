@@ -1,7 +1,7 @@
 /** `pull`, `push`, `diff` and `list`: the sync engine, from the command line. */
 import { resolve } from 'node:path';
 import type { ModelIndexEntry } from '../../../server/src/schema/types';
-import { AuthentikNotFoundError } from '../api/errors';
+import { AuthentikError, AuthentikNotFoundError } from '../api/errors';
 import type { StageObject } from '../api/types';
 import { diffStage, formatDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
@@ -9,7 +9,8 @@ import { localStages } from '../sync/localStage';
 import { writePulledStages } from '../sync/pull';
 import { pushFile } from '../sync/push';
 import { parseStageFile } from '../sync/stageFileIO';
-import { readFileSync } from 'node:fs';
+import { checkedStage } from '../sync/serverStage';
+import { readStageText } from '../sync/stageFileText';
 import type { Connection } from './connection';
 import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, printable, printFindings, printLine, progress, usageError, type Finding } from './output';
 
@@ -32,7 +33,9 @@ export interface PullArgs {
 export async function runPull(connection: Connection, args: PullArgs, cwd: string): Promise<number> {
   const selections = Number(args.pks.length > 0) + Number(Boolean(args.model)) + Number(args.all);
   if (selections !== 1) throw usageError('pull needs exactly one of: pk…, --model <model>, --all');
+  connection.bases.ensureWritable();
   let fetched: FetchedStage[];
+  const failures: string[] = [];
   if (args.all) {
     progress(`pull: listing every stage type on ${connection.url}`);
     fetched = await fetchAll(connection.client, connection.catalog, (entry, count) => {
@@ -42,18 +45,29 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
     fetched = await fetchByModel(connection.client, entryFor(connection, args.model));
   } else {
     fetched = [];
-    for (const pk of args.pks) fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+    for (const pk of args.pks) {
+      // One pk the server cannot answer for does not stop the others.
+      try {
+        fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+      } catch (error) {
+        if (!(error instanceof AuthentikError)) throw error;
+        failures.push(error.message);
+      }
+    }
   }
-  const results = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  const { pulled: results, problems } = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  failures.push(...problems.map((p) => p.message));
   for (const r of results) printLine(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}`);
   const created = results.filter((r) => r.action === 'created').length;
   const updated = results.filter((r) => r.action === 'updated').length;
   progress(`pull: ${results.length} stage${results.length === 1 ? '' : 's'}: ${created} new file${created === 1 ? '' : 's'}, ${updated} updated in place`);
-  return EXIT_OK;
+  for (const failure of failures) progress(`pull: error: ${failure}`);
+  return failures.length ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** Pushes `files` (regular files, each once: see `resolveFiles`). */
 export async function runPush(connection: Connection, files: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  connection.bases.ensureWritable();
   const findings: Finding[] = [];
   let failed = false;
   for (const [i, file] of files.entries()) {
@@ -79,14 +93,14 @@ export async function runPush(connection: Connection, files: string[], force: bo
 export async function runDiff(connection: Connection, files: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   let differs = false;
   for (const file of files) {
-    const parsed = parseStageFile(resolve(cwd, file), readFileSync(resolve(cwd, file), 'utf8'));
+    const parsed = parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text);
     const { stages, problems } = localStages(parsed, connection.catalog);
     printFindings(process.stderr, problems.map((p) => ({ ...p, file })));
     for (const stage of stages) {
       let remote: StageObject | undefined;
       if (stage.pk) {
         try {
-          remote = await connection.client.retrieve(stage.entry.apiPath, stage.pk);
+          remote = checkedStage(await connection.client.retrieve(stage.entry.apiPath, stage.pk), { server: connection.url, endpoint: stage.entry.apiPath }, 'nothing was compared', stage.pk);
         } catch (error) {
           if (!(error instanceof AuthentikNotFoundError)) throw error;
         }

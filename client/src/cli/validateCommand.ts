@@ -1,8 +1,8 @@
 /** `authentik-stages validate`: the language server's checks, for scripts and CI. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../../../server/src/schema/catalog';
+import { readStageText } from '../sync/stageFileText';
 import { StageFileAnalyzer } from '../../../server/src/service/stageFile';
 import type { Severity } from '../../../server/src/validation/diagnostics';
 import type { Finding } from './output';
@@ -15,7 +15,7 @@ export function validateFiles(files: string[], cwd: string, catalog: SchemaCatal
   const analyzer = new StageFileAnalyzer(catalog);
   const out: CliDiagnostic[] = [];
   for (const file of files) {
-    const text = readFileSync(resolve(cwd, file), 'utf8');
+    const text = readStageText(resolve(cwd, file)).text;
     const language = /\.json$/i.test(file) ? 'json' : 'yaml';
     const document = TextDocument.create(`file://${file}`, language, 0, text);
     const analyzed = analyzer.analyze(file, text, language);
