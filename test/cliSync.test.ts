@@ -1,32 +1,11 @@
 /** The command line's pull, push, diff and list against the sandbox: output and exit codes. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type Sandbox } from '../tools/sandbox/server';
-import { cliModule } from './support/paths';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Asynchronous: the sandbox answering it lives in this process. */
-function cli(cwd: string, args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliModule, ...args], { cwd, env: { PATH: process.env['PATH'], ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+import { cli } from './support/cliRun';
 
 describe('authentik-stages pull / push / diff / list', () => {
   let sandbox: Sandbox;

@@ -275,7 +275,7 @@ describe('pull and round trip of every stage type', () => {
     }
     const outDir = join(f.workspace, 'pulled');
     const fetched = await fetchAll(f.client, f.catalog);
-    const pulled = writePulledStages(fetched, { catalog: f.catalog, bases: f.bases, outDir, format: 'yaml' });
+    const { pulled } = writePulledStages(fetched, { catalog: f.catalog, bases: f.bases, outDir, format: 'yaml' });
     const models = new Set(pulled.map((p) => p.model));
     assert.equal(models.size, 27, `every model pulled: ${[...models].join(', ')}`);
     const files = readdirSync(outDir).filter((n) => n.endsWith('.stage.yaml'));
@@ -320,14 +320,16 @@ describe('pull and round trip of every stage type', () => {
     assert.ok(existsSync(path));
     f.write(join('repull', 'repull-me.stage.yaml'), `# kept\n${readFileSync(path, 'utf8')}`);
     f.sandbox.store.updateStage(stage.pk, { deny_message: 'two' });
-    const again = writePulledStages([{ remote: await f.client.retrieve('/stages/deny/', stage.pk), entry: only[0]!.entry }], { catalog: f.catalog, bases: f.bases, outDir, format: 'yaml' });
+    const { pulled: again } = writePulledStages([{ remote: await f.client.retrieve('/stages/deny/', stage.pk), entry: only[0]!.entry }], { catalog: f.catalog, bases: f.bases, outDir, format: 'yaml' });
     assert.equal(again[0]!.action, 'updated');
     const text = readFileSync(path, 'utf8');
     assert.match(text, /^# kept\n/);
     assert.match(text, /deny_message: two/);
     // A second stage of the same name gets its own file.
     const twin = f.sandbox.store.addStage({ model: 'authentik_stages_prompt.prompt', name: 'repull-me', field_key: 'k', label: 'L', type: 'text' });
-    const [written] = writePulledStages([{ remote: await f.client.retrieve('/stages/prompt/prompts/', twin.pk), entry: f.catalog.entry('authentik_stages_prompt.prompt')! }], { catalog: f.catalog, bases: f.bases, outDir, format: 'yaml' });
+    const {
+      pulled: [written],
+    } = writePulledStages([{ remote: await f.client.retrieve('/stages/prompt/prompts/', twin.pk), entry: f.catalog.entry('authentik_stages_prompt.prompt')! }], { catalog: f.catalog, bases: f.bases, outDir, format: 'yaml' });
     assert.equal(written!.file, `repull-me-${twin.pk.slice(0, 8)}.stage.yaml`);
   });
 

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SchemaCatalog } from '@authentik-stages/engine';
-import { AuthentikError } from '../api/errors';
 import { connect } from './connection';
-import { CliExit, EXIT_FINDINGS, EXIT_USAGE, formatFindings, usageError } from './output';
+import { requireRegularFile, resolveFiles } from './glob';
+import { argumentError, describeFailure, EXIT_FINDINGS, printFindings, progress, usageError } from './output';
 import { runDiff, runList, runPull, runPush } from './syncCommands';
-import { resolveFiles, validateFiles } from './validateCommand';
+import { validateFiles } from './validateCommand';
 
 const USAGE = `Usage:
   authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>]
@@ -31,8 +31,8 @@ Options:
   --token-stdin        read the API token from standard input
   -h, --help           show this help
 
-Exit status: 0 success; 1 validation, server or conflict errors (diff: files differ);
-2 bad usage or no connection.`;
+Exit status: 0 success; 1 validation, server, conflict or file errors (diff: files differ);
+2 bad usage or no connection. AUTHENTIK_STAGES_DEBUG=1 shows the stack of an internal error.`;
 
 const bundledSchemas = join(__dirname, '..', 'schemas');
 
@@ -65,15 +65,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'list' && args.length) throw usageError('list takes no files');
   const format = values.format ?? 'yaml';
   if (command === 'pull' && format !== 'yaml' && format !== 'json') throw usageError(`--format must be yaml or json for pull, not "${format}"`);
+  // Files first: a bad argument is reported before any request.
+  const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd) : [];
   const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
   try {
     switch (command) {
       case 'pull':
         return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json' }, cwd);
       case 'push':
-        return await runPush(connection, args, values.force, cwd, process.env);
+        return await runPush(connection, files, values.force, cwd, process.env);
       case 'diff':
-        return await runDiff(connection, args, cwd, process.env);
+        return await runDiff(connection, files, cwd, process.env);
       default:
         return await runList(connection, values.model, values.search);
     }
@@ -85,40 +87,43 @@ async function main(argv: string[]): Promise<number> {
 function runValidate(args: string[], format: string, schema: string | undefined, cwd: string): number {
   if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, not "${format}"`);
   if (args.length === 0) throw usageError('validate needs at least one file or glob');
-  let catalog: SchemaCatalog;
-  try {
-    catalog = schema ? SchemaCatalog.fromOpenApiText(readFileSync(resolve(cwd, schema), 'utf8'), schema) : SchemaCatalog.fromDirectory(bundledSchemas);
-  } catch (error) {
-    throw usageError(`cannot load the schema${schema ? ` ${schema}` : ''}: ${(error as Error).message}`);
-  }
+  const catalog = schema ? schemaCatalog(schema, cwd) : SchemaCatalog.fromDirectory(bundledSchemas);
   const files = resolveFiles(args, cwd);
   const diagnostics = validateFiles(files, cwd, catalog);
   if (format === 'json') process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
-  else if (diagnostics.length) process.stdout.write(`${formatFindings(diagnostics)}\n`);
+  else printFindings(process.stdout, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (format === 'text') {
-    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked against authentik ${catalog.version}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}\n`);
+    progress(`${files.length} file${files.length === 1 ? '' : 's'} checked against authentik ${catalog.version}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}`);
   }
   return errors > 0 ? EXIT_FINDINGS : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    if (error instanceof CliExit) {
-      process.stderr.write(`authentik-stages: ${error.message}${error.status === EXIT_USAGE && /usage|command|needs|takes|must/.test(error.message) ? `\n\n${USAGE}` : ''}\n`);
-      process.exitCode = error.status;
-    } else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write(`authentik-stages: ${error.message}\n\n${USAGE}\n`);
-      process.exitCode = EXIT_USAGE;
-    } else if (error instanceof AuthentikError) {
-      process.stderr.write(`authentik-stages: ${error.message}\n`);
-      process.exitCode = EXIT_FINDINGS;
-    } else {
-      process.stderr.write(`authentik-stages: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT_FINDINGS;
-    }
-  },
-);
+/** The catalog of another version's OpenAPI document: a regular file that parses as OpenAPI, else an argument error. */
+function schemaCatalog(schema: string, cwd: string): SchemaCatalog {
+  requireRegularFile(schema, cwd, 'schema file');
+  try {
+    return SchemaCatalog.fromOpenApiText(readFileSync(resolve(cwd, schema), 'utf8'), schema);
+  } catch (error) {
+    // The first line says what is wrong; a YAML error's excerpt of the file follows it.
+    const [reason] = (error as Error).message.split('\n');
+    throw argumentError(`cannot load the schema ${schema}: ${reason!.replace(/[:.\s]+$/, '')}. Pass --schema an authentik OpenAPI document (schema.yml), or leave it out for the bundled one`);
+  }
+}
+
+function reportFailure(error: unknown): void {
+  const failure = describeFailure(error, USAGE, process.env);
+  process.stderr.write(`${failure.text}\n`);
+  process.exitCode = failure.status;
+}
+
+// A reader that stops early (`| head`) closes the pipe: nothing is left to say, so stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') reportFailure(error);
+  process.exit();
+});
+process.on('uncaughtException', reportFailure);
+
+main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+}, reportFailure);

@@ -1,18 +1,16 @@
 /** `pull`, `push`, `diff` and `list`: the sync engine, from the command line. */
 import { resolve } from 'node:path';
 import type { ModelIndexEntry } from '@authentik-stages/engine';
-import { AuthentikNotFoundError } from '../api/errors';
-import type { StageObject } from '../api/types';
-import { diffStage, formatDiff, type StageDiff } from '../sync/diff';
+import { AuthentikError } from '../api/errors';
+import { diffStage, formatDiff, remoteForDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
 import { localStages } from '../sync/localStage';
 import { writePulledStages } from '../sync/pull';
 import { isPushSuccess, pushFile } from '../sync/push';
 import { parseStageFile } from '../sync/stageFileIO';
-import { readFileSync } from 'node:fs';
+import { readStageText } from '../sync/stageFileText';
 import type { Connection } from './connection';
-import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, formatFindings, progress, type Finding } from './output';
-import { resolveFiles } from './validateCommand';
+import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, printable, printFindings, printLine, progress, usageError, type Finding } from './output';
 
 function entryFor(connection: Connection, model: string): ModelIndexEntry {
   const entry = connection.catalog.entry(model);
@@ -32,8 +30,10 @@ export interface PullArgs {
 
 export async function runPull(connection: Connection, args: PullArgs, cwd: string): Promise<number> {
   const selections = Number(args.pks.length > 0) + Number(Boolean(args.model)) + Number(args.all);
-  if (selections !== 1) throw new CliExit('pull needs exactly one of: pk…, --model <model>, --all', EXIT_USAGE);
+  if (selections !== 1) throw usageError('pull needs exactly one of: pk…, --model <model>, --all');
+  connection.bases.ensureWritable();
   let fetched: FetchedStage[];
+  const failures: string[] = [];
   if (args.all) {
     progress(`pull: listing every stage type on ${connection.url}`);
     fetched = await fetchAll(connection.client, connection.catalog, (entry, count) => {
@@ -43,18 +43,29 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
     fetched = await fetchByModel(connection.client, entryFor(connection, args.model));
   } else {
     fetched = [];
-    for (const pk of args.pks) fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+    for (const pk of args.pks) {
+      // One pk the server cannot answer for does not stop the others.
+      try {
+        fetched.push(await fetchByPk(connection.client, connection.catalog, pk));
+      } catch (error) {
+        if (!(error instanceof AuthentikError)) throw error;
+        failures.push(error.message);
+      }
+    }
   }
-  const results = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
-  for (const r of results) process.stdout.write(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}\n`);
+  const { pulled: results, problems } = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  failures.push(...problems.map((p) => p.message));
+  for (const r of results) printLine(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}`);
   const created = results.filter((r) => r.action === 'created').length;
   const updated = results.filter((r) => r.action === 'updated').length;
   progress(`pull: ${results.length} stage${results.length === 1 ? '' : 's'}: ${created} new file${created === 1 ? '' : 's'}, ${updated} updated in place`);
-  return EXIT_OK;
+  for (const failure of failures) progress(`pull: error: ${failure}`);
+  return failures.length ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export async function runPush(connection: Connection, patterns: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const files = resolveFiles(patterns, cwd);
+/** Pushes `files` (regular files, each once: see `resolveFiles`). */
+export async function runPush(connection: Connection, files: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  connection.bases.ensureWritable();
   const findings: Finding[] = [];
   let failed = false;
   for (const [i, file] of files.entries()) {
@@ -67,34 +78,26 @@ export async function runPush(connection: Connection, patterns: string[], force:
         outcome.merged.length ? `took the server's ${outcome.merged.join(', ')}` : '',
         outcome.overwritten.length ? `overwrote the server's ${outcome.overwritten.join(', ')} (--force)` : '',
       ].filter(Boolean);
-      process.stdout.write(`${outcome.status.padEnd(16)} ${file}  ${outcome.pk ?? '-'} ${outcome.model} ${outcome.stage}${extra.length ? ` (${extra.join('; ')})` : ''}\n`);
+      printLine(`${outcome.status.padEnd(16)} ${file}  ${outcome.pk ?? '-'} ${outcome.model} ${outcome.stage}${extra.length ? ` (${extra.join('; ')})` : ''}`);
       if (!isPushSuccess(outcome.status)) failed = true;
     }
     if (result.blocked || result.problems.some((p) => p.severity === 'error')) failed = true;
   }
-  if (findings.length) process.stderr.write(`${formatFindings(findings)}\n`);
+  printFindings(process.stderr, findings);
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export async function runDiff(connection: Connection, patterns: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const files = resolveFiles(patterns, cwd);
+/** Compares `files` (regular files, each once: see `resolveFiles`) with the server. */
+export async function runDiff(connection: Connection, files: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   let differs = false;
   for (const file of files) {
-    const parsed = parseStageFile(resolve(cwd, file), readFileSync(resolve(cwd, file), 'utf8'));
+    const parsed = parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text);
     const { stages, problems } = localStages(parsed, connection.catalog);
-    if (problems.length) process.stderr.write(`${formatFindings(problems.map((p) => ({ ...p, file })))}\n`);
+    printFindings(process.stderr, problems.map((p) => ({ ...p, file })));
     for (const stage of stages) {
-      let remote: StageObject | undefined;
-      if (stage.pk) {
-        try {
-          remote = await connection.client.retrieve(stage.entry.apiPath, stage.pk);
-        } catch (error) {
-          if (!(error instanceof AuthentikNotFoundError)) throw error;
-        }
-      }
-      const diff: StageDiff = diffStage(stage, remote, env);
+      const diff: StageDiff = diffStage(stage, await remoteForDiff(connection.client, connection.url, stage), env);
       if (diff.state !== 'same') differs = true;
-      process.stdout.write(`${formatDiff(file, diff)}\n`);
+      printDiff(file, diff);
     }
   }
   return differs ? EXIT_FINDINGS : EXIT_OK;
@@ -108,7 +111,19 @@ export async function runList(connection: Connection, model: string | undefined,
   } else {
     for (const stage of await connection.client.allStages(search ? { search } : {})) rows.push({ pk: stage.pk, model: stage.meta_model_name ?? '?', name: stage.name });
   }
-  for (const row of rows) process.stdout.write(`${row.pk}  ${row.model}  ${row.name}\n`);
+  for (const row of rows) printLine(`${row.pk}  ${row.model}  ${row.name}`);
   progress(`list: ${rows.length} stage${rows.length === 1 ? '' : 's'}`);
   return EXIT_OK;
+}
+
+/** `formatDiff`'s lines, each printable: the names in it are escaped first, so its only line breaks are its own. */
+function printDiff(file: string, diff: StageDiff): void {
+  const escaped: StageDiff = {
+    ...diff,
+    stage: printable(diff.stage),
+    model: printable(diff.model),
+    pk: diff.pk === undefined ? undefined : printable(diff.pk),
+    changes: diff.changes.map((change) => ({ ...change, field: printable(change.field) })),
+  };
+  for (const line of formatDiff(printable(file), escaped).split('\n')) printLine(line);
 }

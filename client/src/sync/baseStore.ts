@@ -3,9 +3,12 @@
  * workspace under `.authentik/bases/<server>/<pk>.json`. Only comparable fields are kept, so no
  * secret ever lands there (the server never returns them anyway).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomicWrite';
 import type { FieldMap } from './normalize';
+import { isUuid } from './serverStage';
+import { pathInside } from './naming';
 
 export interface BaseRecord {
   model: string;
@@ -28,9 +31,22 @@ export function serverKey(serverUrl: string): string {
 export class BaseStore {
   private readonly dir: string;
 
-  constructor(workspaceRoot: string, serverUrl: string) {
+  constructor(
+    workspaceRoot: string,
+    /** The server whose bases these are. */
+    readonly serverUrl: string,
+  ) {
     this.dir = join(workspaceRoot, SYNC_DIR, 'bases', serverKey(serverUrl));
     ensureSyncDir(workspaceRoot);
+  }
+
+  /**
+   * Makes sure bases can be recorded (their folder exists or can be made), before anything is
+   * sent or written: a sync folder that is a file, or not writable, stops the run at its start
+   * with the file-system error, instead of after each stage.
+   */
+  ensureWritable(): void {
+    mkdirSync(this.dir, { recursive: true });
   }
 
   get(pk: string): BaseRecord | undefined {
@@ -47,9 +63,8 @@ export class BaseStore {
   set(record: BaseRecord): void {
     mkdirSync(this.dir, { recursive: true });
     const path = this.pathOf(record.pk);
-    // Write then rename, so an interrupted write never leaves half a base behind.
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+    // An interrupted write never leaves half a base behind.
+    writeFileAtomically(path, `${JSON.stringify(record, null, 2)}\n`, { expected: 'any' });
   }
 
   delete(pk: string): void {
@@ -57,8 +72,8 @@ export class BaseStore {
   }
 
   private pathOf(pk: string): string {
-    if (!/^[0-9a-fA-F-]{1,64}$/.test(pk)) throw new Error(`Not a valid pk: ${pk}`);
-    return join(this.dir, `${pk.toLowerCase()}.json`);
+    if (!isUuid(pk)) throw new Error(`Not a valid pk for a sync base: ${JSON.stringify(pk)} (a stage's pk is a UUID).`);
+    return pathInside(this.dir, `${pk.toLowerCase()}.json`);
   }
 }
 
@@ -66,13 +81,17 @@ export class BaseStore {
 export function ensureSyncDir(workspaceRoot: string): void {
   const dir = join(workspaceRoot, SYNC_DIR);
   if (existsSync(join(dir, 'README.md'))) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'README.md'),
-    '# authentik sync state\n\nWritten by authentik Stages (VS Code extension and `authentik-stages` CLI).\n\n' +
-      '`bases/<server>/<pk>.json` holds each stage as it was last pulled or pushed: the base of the\n' +
-      'three-way merge that keeps a push from overwriting changes made on the server meanwhile.\n' +
-      'It never holds secrets. Commit it to share that state, or ignore it.\n',
-  );
-  writeFileSync(join(dir, '.gitignore'), 'cache/\n');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'README.md'),
+      '# authentik sync state\n\nWritten by authentik Stages (VS Code extension and `authentik-stages` CLI).\n\n' +
+        '`bases/<server>/<pk>.json` holds each stage as it was last pulled or pushed: the base of the\n' +
+        'three-way merge that keeps a push from overwriting changes made on the server meanwhile.\n' +
+        'It never holds secrets. Commit it to share that state, or ignore it.\n',
+    );
+    writeFileSync(join(dir, '.gitignore'), 'cache/\n');
+  } catch {
+    // The README and .gitignore are for people; a base that cannot be written is reported when it is.
+  }
 }

@@ -2,7 +2,9 @@
  * Diff: what differs between a stage file and the server, field by field, with the noise taken
  * out (read-only fields, secrets, the order of references, values DRF stores the same).
  */
+import { AuthentikNotFoundError } from '../api/errors';
 import type { StageObject } from '../api/types';
+import { checkedStage } from './serverStage';
 import type { LocalStage } from './localStage';
 import { describeStage } from './localStage';
 import { comparableFields, normalizeFields, sameValue } from './normalize';
@@ -23,6 +25,26 @@ export interface StageDiff {
   /** `new`: no pk, not on the server yet; `deleted`: the pk is gone from the server. */
   state: 'same' | 'different' | 'new' | 'deleted';
   changes: FieldChange[];
+}
+
+/** What `remoteForDiff` needs of the API. */
+export interface StageRetriever {
+  retrieve(apiPath: string, pk: string): Promise<StageObject>;
+}
+
+/**
+ * The server's side of a diff: the stage, checked as any answer of the server; `undefined` when
+ * the file has no pk or the server answers 404 (deleted). Any other failure — a refused token, a
+ * timeout, a 500 — is thrown: it says nothing about whether the stage exists.
+ */
+export async function remoteForDiff(api: StageRetriever, server: string, stage: LocalStage): Promise<StageObject | undefined> {
+  if (!stage.pk) return undefined;
+  try {
+    return checkedStage(await api.retrieve(stage.entry.apiPath, stage.pk), { server, endpoint: stage.entry.apiPath }, 'nothing was compared', stage.pk);
+  } catch (error) {
+    if (error instanceof AuthentikNotFoundError) return undefined;
+    throw error;
+  }
 }
 
 /** The file's fields (those it sets) against the server's object. */

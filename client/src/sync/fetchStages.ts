@@ -1,9 +1,12 @@
 /** Finding stages on the server for a pull or a diff: by pk, by model, or all of them. */
 import type { ModelIndexEntry, SchemaCatalog } from '@authentik-stages/engine';
-import { AuthentikNotFoundError } from '../api/errors';
+import { AuthentikError, AuthentikNotFoundError } from '../api/errors';
 import type { StageObject } from '../api/types';
+import { checkedStage, isUuid, ServerDataError, showServerValue } from './serverStage';
 
 export interface StageLister {
+  /** The server's URL, for messages. */
+  readonly baseUrl: string;
   retrieve(apiPath: string, pk: string): Promise<StageObject>;
   listAll(apiPath: string, options?: { search?: string }): Promise<StageObject[]>;
 }
@@ -13,16 +16,19 @@ export interface FetchedStage {
   entry: ModelIndexEntry;
 }
 
-export class UnknownStageError extends Error {
+export class UnknownStageError extends AuthentikError {
   override readonly name = 'UnknownStageError';
 }
 
 /** One stage or prompt by pk: `/stages/all/` names its model, prompts live apart. */
 export async function fetchByPk(api: StageLister, catalog: SchemaCatalog, pk: string): Promise<FetchedStage> {
+  if (!isUuid(pk)) throw new UnknownStageError(`${showServerValue(pk)} is not a stage's pk: stages and prompts have UUID pks (see \`list\`).`);
   let model: string | undefined;
   try {
-    const any = await api.retrieve('/stages/all/', pk);
-    model = any.meta_model_name;
+    const any = checkedStage(await api.retrieve('/stages/all/', pk), { server: api.baseUrl, endpoint: '/stages/all/' }, 'nothing was written', pk);
+    const sentModel: unknown = any.meta_model_name;
+    if (typeof sentModel !== 'string') throw new ServerDataError(`the server ${api.baseUrl} sent meta_model_name ${showServerValue(sentModel)} for the stage ${pk} of /stages/all/: not a string; nothing was written.`, { server: api.baseUrl });
+    model = sentModel;
   } catch (error) {
     if (!(error instanceof AuthentikNotFoundError)) throw error;
   }
@@ -30,12 +36,12 @@ export async function fetchByPk(api: StageLister, catalog: SchemaCatalog, pk: st
   for (const entry of entries) {
     if (!entry) continue;
     try {
-      return { remote: await api.retrieve(entry.apiPath, pk), entry };
+      return { remote: checkedStage(await api.retrieve(entry.apiPath, pk), { server: api.baseUrl, endpoint: entry.apiPath }, 'nothing was written', pk), entry };
     } catch (error) {
       if (!(error instanceof AuthentikNotFoundError)) throw error;
     }
   }
-  if (model && !catalog.entry(model)) throw new UnknownStageError(`${pk} is a ${model}, which the schema of authentik ${catalog.version} does not know.`);
+  if (model && !catalog.entry(model)) throw new UnknownStageError(`${pk} is a ${showServerValue(model)}, which the schema of authentik ${catalog.version} does not know.`);
   throw new UnknownStageError(`No stage or prompt with pk ${pk} on the server.`);
 }
 

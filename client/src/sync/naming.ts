@@ -1,4 +1,14 @@
 /** File names for pulled stages: readable, safe on every OS, never taking another stage's file. */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** `folder/name`, checked after joining to be a path inside `folder` (not the folder itself). */
+export function pathInside(folder: string, name: string): string {
+  const root = resolve(folder);
+  const path = resolve(root, name);
+  const rel = relative(root, path);
+  if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new Error(`${JSON.stringify(name)} would be written outside ${root}: refused.`);
+  return path;
+}
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 

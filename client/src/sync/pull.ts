@@ -3,14 +3,17 @@
  * (found by its pk) is updated in place, comments and all; a new one gets a file named after it
  * that never takes another stage's file. Read-only fields and secrets are never written.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { isPlainObject, type ModelIndexEntry, type SchemaCatalog } from '@authentik-stages/engine';
 import type { StageObject } from '../api/types';
-import type { BaseStore } from './baseStore';
-import { stageFileName } from './naming';
+import { writeFileAtomically } from './atomicWrite';
+import type { BaseRecord, BaseStore } from './baseStore';
+import { pathInside, stageFileName } from './naming';
 import { comparableFields, normalizeFields } from './normalize';
+import { checkedStage } from './serverStage';
 import { parseStageFile, renderNewDocument, serializeStageFile, setField, type StageFileContents, type StageFileDocument } from './stageFileIO';
+import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
 
 export interface PulledStage {
   pk: string;
@@ -19,6 +22,19 @@ export interface PulledStage {
   /** Path of the file written, relative to the folder pulled into. */
   file: string;
   action: 'created' | 'updated' | 'unchanged';
+}
+
+/** A stage that was not written, and why. */
+export interface PullProblem {
+  /** The stage's pk, when the server sent a valid one. */
+  pk: string | undefined;
+  model: string;
+  message: string;
+}
+
+export interface PullResult {
+  pulled: PulledStage[];
+  problems: PullProblem[];
 }
 
 export interface PullOptions {
@@ -41,6 +57,7 @@ export function fileObject(remote: StageObject, entry: ModelIndexEntry): Record<
 
 interface Located {
   file: StageFileContents;
+  snapshot: StageFileSnapshot;
   doc: StageFileDocument;
 }
 
@@ -50,47 +67,107 @@ function indexFolder(dir: string): Map<string, Located> {
   if (!existsSync(dir)) return found;
   for (const name of readdirSync(dir)) {
     if (!/\.stage\.(ya?ml|json)$/i.test(name)) continue;
-    const path = join(dir, name);
+    let snapshot: StageFileSnapshot;
     let file: StageFileContents;
     try {
-      file = parseStageFile(path, readFileSync(path, 'utf8'));
+      snapshot = readStageText(pathInside(dir, name));
+      file = parseStageFile(snapshot.path, snapshot.text);
     } catch {
       continue;
     }
     for (const doc of file.documents) {
       const value = doc.stage.value;
-      if (isPlainObject(value) && typeof value['pk'] === 'string') found.set(value['pk'].toLowerCase(), { file, doc });
+      if (isPlainObject(value) && typeof value['pk'] === 'string') found.set(value['pk'].toLowerCase(), { file, snapshot, doc });
     }
   }
   return found;
 }
 
-export function writePulledStages(remotes: Array<{ remote: StageObject; entry: ModelIndexEntry }>, options: PullOptions): PulledStage[] {
+/** The stage file of the folder holding the stage `pk`, and the document (0-based) that holds it. */
+export function findStageFile(dir: string, pk: string): { path: string; document: number } | undefined {
+  const located = indexFolder(dir).get(pk.toLowerCase());
+  return located ? { path: located.file.path, document: located.doc.index } : undefined;
+}
+
+/** A stage pulled into a file that is yet to be written: its result and base wait for the write. */
+interface PendingStage {
+  result: PulledStage;
+  base: BaseRecord;
+}
+
+/**
+ * Writes stages into files of the folder. What the server sent is checked first; a stage that
+ * cannot be written safely is reported and the others go on. Each file is written atomically,
+ * an existing one only while it holds the bytes read, and a stage's base is recorded only once
+ * its file is written.
+ */
+export function writePulledStages(remotes: Array<{ remote: StageObject; entry: ModelIndexEntry }>, options: PullOptions): PullResult {
   mkdirSync(options.outDir, { recursive: true });
   const existing = indexFolder(options.outDir);
-  const touched = new Set<StageFileContents>();
-  const results: PulledStage[] = [];
-  const taken = (fileName: string): boolean => existsSync(join(options.outDir, fileName)) || results.some((r) => r.file === fileName);
-
-  for (const { remote, entry } of remotes) {
-    const object = fileObject(remote, entry);
-    const located = existing.get(remote.pk.toLowerCase());
-    if (located) {
-      for (const [field, value] of Object.entries(object)) {
-        if (field !== 'pk') setField(located.doc, field, value);
-      }
-      touched.add(located.file);
-      results.push({ pk: remote.pk, model: entry.model, name: remote.name, file: relative(options.outDir, located.file.path), action: located.doc.changed ? 'updated' : 'unchanged' });
-    } else {
-      const fileName = stageFileName(remote.name, remote.pk, options.format, taken);
-      writeFileSync(join(options.outDir, fileName), renderNewDocument(object, options.format));
-      results.push({ pk: remote.pk, model: entry.model, name: remote.name, file: fileName, action: 'created' });
+  const touched = new Map<StageFileContents, { snapshot: StageFileSnapshot; stages: PendingStage[] }>();
+  const pulled: PulledStage[] = [];
+  const problems: PullProblem[] = [];
+  const seen = new Set<string>();
+  const taken = (fileName: string): boolean => existsSync(pathInside(options.outDir, fileName)) || pulled.some((r) => r.file === fileName);
+  const recordBase = (pending: PendingStage): void => {
+    try {
+      options.bases.set(pending.base);
+    } catch (error) {
+      problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync base of ${pending.result.pk} could not be recorded: ${(error as Error).message}` });
     }
-    options.bases.set({ model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) });
+    pulled.push(pending.result);
+  };
+
+  for (const { remote: sent, entry } of remotes) {
+    let remote: StageObject;
+    try {
+      remote = checkedStage(sent, { server: options.bases.serverUrl, endpoint: entry.apiPath }, 'nothing was written for it');
+    } catch (error) {
+      problems.push({ pk: undefined, model: entry.model, message: (error as Error).message });
+      continue;
+    }
+    const key = remote.pk.toLowerCase();
+    if (seen.has(key)) {
+      problems.push({ pk: remote.pk, model: entry.model, message: `the server ${options.bases.serverUrl} sent the stage ${remote.pk} of ${entry.apiPath} twice; it was written once.` });
+      continue;
+    }
+    seen.add(key);
+    const object = fileObject(remote, entry);
+    const base: BaseRecord = { model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) };
+    const located = existing.get(key);
+    try {
+      if (located) {
+        const before = located.doc.edits.length;
+        try {
+          for (const [field, value] of Object.entries(object)) {
+            if (field !== 'pk') setField(located.doc, field, value);
+          }
+        } catch (error) {
+          // This stage's edits are dropped; the file's other stages are still written.
+          located.doc.edits.length = before;
+          throw error;
+        }
+        const pending = touched.get(located.file) ?? { snapshot: located.snapshot, stages: [] };
+        touched.set(located.file, pending);
+        pending.stages.push({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: relative(options.outDir, located.file.path), action: located.doc.changed ? 'updated' : 'unchanged' }, base });
+      } else {
+        const fileName = stageFileName(remote.name, remote.pk, options.format, taken);
+        writeFileAtomically(pathInside(options.outDir, fileName), renderNewDocument(object, options.format), { expected: 'absent' });
+        recordBase({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: fileName, action: 'created' }, base });
+      }
+    } catch (error) {
+      problems.push({ pk: remote.pk, model: entry.model, message: `${remote.pk} (${entry.model}) was not written: ${(error as Error).message}` });
+    }
   }
-  for (const file of touched) {
-    const text = serializeStageFile(file);
-    if (text !== file.originalText) writeFileSync(file.path, text);
+  for (const [file, { snapshot, stages }] of touched) {
+    try {
+      const text = serializeStageFile(file);
+      if (text !== file.originalText) writeFileAtomically(file.path, textToWrite(text, snapshot), { expected: snapshot.bytes });
+    } catch (error) {
+      for (const { result } of stages) problems.push({ pk: result.pk, model: result.model, message: `${result.pk} (${result.model}) was not written into ${result.file}: ${(error as Error).message}` });
+      continue;
+    }
+    for (const stage of stages) recordBase(stage);
   }
-  return results;
+  return { pulled, problems };
 }

@@ -8,16 +8,18 @@
  * the same field changed on both sides stops the push. The file is rewritten only with what the
  * server accepted.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { type SchemaCatalog, validateStageDocument } from '@authentik-stages/engine';
 import { AuthentikNotFoundError, AuthentikValidationError } from '../api/errors';
 import type { StageObject } from '../api/types';
-import type { BaseStore } from './baseStore';
+import { writeFileAtomically } from './atomicWrite';
+import type { BaseRecord, BaseStore } from './baseStore';
 import { describeStage, FilePositions, localStages, type LocalStage, type SyncProblem } from './localStage';
 import { threeWayMerge, type FieldConflict } from './merge';
 import { comparableFields, normalizeFields, sameValue, type FieldMap } from './normalize';
 import { resolvedFields, type Environment } from './payload';
+import { checkedStage, type StageSource } from './serverStage';
 import { parseStageFile, serializeStageFile, setField, type StageFileContents } from './stageFileIO';
+import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
 import type { SyncApi } from './syncApi';
 
 export type PushStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'rejected' | 'deleted-remotely' | 'failed';
@@ -57,6 +59,27 @@ export interface PushFileResult {
   rewritten: boolean;
   /** Nothing was sent: the file has errors (validation or missing environment variables). */
   blocked: boolean;
+  /** Why the file was not rewritten with what the server accepted (it keeps the bytes it had). */
+  writeError?: string;
+  /** Stages the server accepted a push of while the file could not be rewritten to show it. */
+  unwritten: UnwrittenPush[];
+}
+
+/**
+ * A stage pushed while its file could not be rewritten (say, it was saved again meanwhile): its
+ * pk (not in the file when the push created it) and the base that agrees with the file as it was
+ * pushed. Nothing of it is on disk. Passed back as `adopt`, the next push of the same document
+ * (a later save) updates that stage against that base, instead of creating the stage twice or
+ * seeing its own earlier push as a conflicting change on the server.
+ */
+export interface UnwrittenPush {
+  /** 0-based position of the document in the file. */
+  document: number;
+  model: string;
+  pk: string;
+  /** The push created the stage: the file has no pk for it. */
+  created: boolean;
+  base: BaseRecord;
 }
 
 export interface PushOptions {
@@ -70,28 +93,87 @@ export interface PushOptions {
   takeServerOnConflict?: boolean;
   /** Push only these documents (0-based positions in the file); all when absent. */
   documents?: readonly number[];
+  /** Stages an earlier push could not show in the file (see `UnwrittenPush`). */
+  adopt?: readonly UnwrittenPush[];
   log?: (line: string) => void;
 }
 
-export async function pushFile(path: string, options: PushOptions): Promise<PushFileResult> {
-  const file = parseStageFile(path, readFileSync(path, 'utf8'));
-  return pushParsedFile(file, options);
+/** What a push did that the file must show before it counts: bases wait for the file's write. */
+interface PushRound {
+  readonly bases: Array<{
+    stage: LocalStage;
+    /** The base once the file shows the push. */
+    record: BaseRecord;
+    /** The base agreeing with the file as it was read: the server's fields, except those the file would have taken from it. */
+    unwritten: BaseRecord;
+    created: boolean;
+  }>;
 }
 
-/** Pushes a parsed file and writes it back when the server accepted a change that shows in it. */
-export async function pushParsedFile(file: StageFileContents, options: PushOptions): Promise<PushFileResult> {
-  const path = file.path;
-  const result = await pushContents(file, options);
-  if (file.documents.some((d) => d.changed)) {
-    writeFileSync(path, serializeStageFile(file));
-    result.rewritten = true;
-  }
+export async function pushFile(path: string, options: PushOptions): Promise<PushFileResult> {
+  const snapshot = readStageText(path);
+  const file = parseStageFile(path, snapshot.text);
+  const round: PushRound = { bases: [] };
+  const result = await pushContents(file, options, round);
+  const settled = finishRound(file, snapshot, result, round, options.bases);
+  // What an earlier push left unwritten stays known until a push settles it.
+  const open = (options.adopt ?? []).filter((a) => !settled.has(a.document) && !result.unwritten.some((u) => u.document === a.document));
+  result.unwritten.unshift(...open);
   return result;
 }
 
+/**
+ * After the requests: the file is rewritten (atomically, only if it still holds the bytes read)
+ * when the server accepted a change that shows in it, and only then are the bases recorded. A
+ * file that cannot be written keeps its bytes and its bases; a created stage's pk is reported so
+ * it is not lost. Returns the documents whose push the file and the bases now show.
+ */
+function finishRound(file: StageFileContents, snapshot: StageFileSnapshot, result: PushFileResult, round: PushRound, bases: BaseStore): Set<number> {
+  const positions = new FilePositions(file);
+  const settled = new Set<number>();
+  if (file.documents.some((d) => d.changed)) {
+    try {
+      writeFileAtomically(file.path, textToWrite(serializeStageFile(file), snapshot), { expected: snapshot.bytes });
+      result.rewritten = true;
+    } catch (error) {
+      result.writeError = (error as Error).message;
+      for (const { stage, record, unwritten, created } of round.bases) {
+        if (!stage.doc.changed) continue;
+        result.unwritten.push({ document: stage.doc.index, model: stage.model, pk: record.pk, created, base: unwritten });
+        if (created) {
+          result.problems.push(
+            positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${record.pk}, but ${result.writeError} Add \`pk: ${record.pk}\` to this document (or pull ${record.pk}) before pushing it again, or it is created twice.`),
+          );
+        } else {
+          result.problems.push(positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was pushed, but ${result.writeError} The next push or pull takes the server's values into the file.`));
+        }
+      }
+      // Bases of the documents the write would have changed stay as they were: they still agree with the file.
+      for (const entry of round.bases.filter((b) => !b.stage.doc.changed)) {
+        recordBase(bases, entry, result, positions);
+        settled.add(entry.stage.doc.index);
+      }
+      return settled;
+    }
+  }
+  for (const entry of round.bases) {
+    recordBase(bases, entry, result, positions);
+    settled.add(entry.stage.doc.index);
+  }
+  return settled;
+}
+
+function recordBase(bases: BaseStore, entry: PushRound['bases'][number], result: PushFileResult, positions: FilePositions): void {
+  try {
+    bases.set(entry.record);
+  } catch (error) {
+    result.problems.push(positions.at(entry.stage.doc, 'model', 'warning', `The sync base of ${describeStage(entry.stage)} could not be recorded (${(error as Error).message}); the next push may report conflicts to confirm.`));
+  }
+}
+
 /** Pushes a parsed file; its documents are edited in place (pk, merged fields) but not written. */
-export async function pushContents(file: StageFileContents, options: PushOptions): Promise<PushFileResult> {
-  const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false };
+async function pushContents(file: StageFileContents, options: PushOptions, round: PushRound): Promise<PushFileResult> {
+  const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
   const positions = new FilePositions(file);
 
   const selected = (index: number): boolean => !options.documents || options.documents.includes(index);
@@ -118,7 +200,7 @@ export async function pushContents(file: StageFileContents, options: PushOptions
 
   // 3. Document by document: one failing does not stop the others.
   for (const stage of stages) {
-    const outcome = await pushStage(stage, bodies.get(stage)!, options, positions, result.problems);
+    const outcome = await pushStage(stage, bodies.get(stage)!, options, positions, result.problems, round);
     result.outcomes.push(outcome);
     options.log?.(`${file.path}: ${describeStage(stage)} ${outcome.status}`);
   }
@@ -129,24 +211,49 @@ function newOutcome(stage: LocalStage, status: PushStatus): PushOutcome {
   return { stage: describeStage(stage), model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
 }
 
-async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: SyncProblem[]): Promise<PushOutcome> {
+async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: SyncProblem[], round: PushRound): Promise<PushOutcome> {
   const { api, bases } = options;
-  const { entry, schema, doc } = stage;
+  const { entry, schema, doc } = local;
+  const source: StageSource = { server: bases.serverUrl, endpoint: entry.apiPath };
+  // An earlier push of this document the file could not show: its stage, against its base.
+  const adopted = options.adopt?.find((a) => a.document === doc.index && a.model === local.model && (local.pk ? a.pk.toLowerCase() === local.pk.toLowerCase() : a.created));
+  const stage: LocalStage = adopted && !local.pk ? { ...local, pk: adopted.pk } : local;
+  const base = (): BaseRecord | undefined => adopted?.base ?? (stage.pk ? bases.get(stage.pk) : undefined);
+  const pendingBase = (remote: StageObject, takenFromServer: readonly string[] = [], created = false): void => {
+    const record: BaseRecord = { model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, schema) };
+    const unwritten: BaseRecord = { ...record, fields: { ...record.fields } };
+    const before = base()?.fields ?? {};
+    for (const field of takenFromServer) {
+      if (Object.hasOwn(before, field)) unwritten.fields[field] = before[field];
+      else delete unwritten.fields[field];
+    }
+    round.bases.push({ stage, record, unwritten, created: created || Boolean(adopted?.created && !local.pk) });
+  };
   try {
     if (!stage.pk) {
-      const created = await api.create(entry.apiPath, body);
-      setField(doc, 'pk', created.pk, 'model');
-      recordBase(bases, stage, created);
+      const created = checkedStage(
+        await api.create(entry.apiPath, body),
+        source,
+        `nothing was written into the file, but the stage may have been created: find it on the server by its name before pushing again`,
+      );
       const outcome = newOutcome(stage, 'created');
       outcome.pk = created.pk;
+      try {
+        setField(doc, 'pk', created.pk, 'model');
+      } catch (error) {
+        problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${created.pk}, but the pk could not be written into the file (${(error as Error).message}). Add \`pk: ${created.pk}\` to this document (or pull ${created.pk}) before pushing it again, or it is created twice.`));
+        return outcome;
+      }
+      pendingBase(created, [], true);
       outcome.storedDifferently = storedDifferences(stage, body, created);
       reportStoredDifferences(outcome, stage, positions, problems);
       return outcome;
     }
+    if (!local.pk) setField(doc, 'pk', stage.pk, 'model');
 
     let remote: StageObject;
     try {
-      remote = await api.retrieve(entry.apiPath, stage.pk);
+      remote = checkedStage(await api.retrieve(entry.apiPath, stage.pk), source, 'nothing was sent', stage.pk);
     } catch (error) {
       if (!(error instanceof AuthentikNotFoundError)) throw error;
       problems.push(
@@ -156,9 +263,9 @@ async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions
     }
 
     const fields = comparableFields(entry);
-    const local = normalizeFields(body, entry, schema, fields);
+    const localFields = normalizeFields(body, entry, schema, fields);
     const remoteFields = normalizeFields(remote, entry, schema, fields);
-    const plan = threeWayMerge(bases.get(stage.pk)?.fields, local, remoteFields);
+    const plan = threeWayMerge(base()?.fields, localFields, remoteFields);
     const outcome = newOutcome(stage, 'updated');
     if (plan.conflicts.length && options.takeServerOnConflict) {
       for (const conflict of plan.conflicts) plan.takeRemote[conflict.field] = conflict.remote;
@@ -182,7 +289,7 @@ async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions
     const sendsSecret = entry.writeOnly.some((field) => Object.hasOwn(body, field));
     if (Object.keys(plan.push).length === 0 && outcome.overwritten.length === 0 && !sendsSecret) {
       // Nothing of the file's is missing on the server: no request, just a fresh base.
-      recordBase(bases, stage, remote);
+      pendingBase(remote, outcome.merged);
       outcome.status = 'unchanged';
       return outcome;
     }
@@ -192,8 +299,8 @@ async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions
     if (missingRequiredSecret) await api.partialUpdate(entry.apiPath, stage.pk, toSend);
     else await api.update(entry.apiPath, stage.pk, toSend);
     // The answer to a write is what the serializer saw; a read shows what was really stored.
-    const stored = await api.retrieve(entry.apiPath, stage.pk);
-    recordBase(bases, stage, stored);
+    const stored = checkedStage(await api.retrieve(entry.apiPath, stage.pk), source, 'the change was sent, but the file and its sync base were not updated: pull it to see what the server holds', stage.pk);
+    pendingBase(stored, outcome.merged);
     outcome.storedDifferently = storedDifferences(stage, toSend, stored);
     reportStoredDifferences(outcome, stage, positions, problems);
     return outcome;
@@ -212,10 +319,6 @@ async function pushStage(stage: LocalStage, body: FieldMap, options: PushOptions
     problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was not pushed: ${(error as Error).message}`));
     return newOutcome(stage, 'failed');
   }
-}
-
-function recordBase(bases: BaseStore, stage: LocalStage, remote: StageObject): void {
-  bases.set({ model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, stage.entry, stage.schema) });
 }
 
 function storedDifferences(stage: LocalStage, sent: FieldMap, stored: StageObject): StoredDifference[] {

@@ -2,17 +2,16 @@
  * Pull, push and diff from the editor: the sync engine with VS Code's questions around it (which
  * server, what to do about a conflict) and its answers shown as diagnostics and notifications.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { BaseStore } from '../sync/baseStore';
-import { diffStage } from '../sync/diff';
+import { diffStage, remoteForDiff } from '../sync/diff';
 import { fetchByPk } from '../sync/fetchStages';
 import { localStages, type LocalStage } from '../sync/localStage';
 import { fileObject, writePulledStages, type PulledStage } from '../sync/pull';
-import { pushParsedFile, type PushFileResult } from '../sync/push';
+import { pushFile, type PushFileResult, type UnwrittenPush } from '../sync/push';
 import { parseStageFile, renderNewDocument } from '../sync/stageFileIO';
-import type { StageObject } from '../api/types';
+import { readStageText } from '../sync/stageFileText';
 import type { ConnectionManager } from './connection';
 import type { ServerDiagnostics } from './serverDiagnostics';
 import { stageFolder, workspaceRoot } from './workspace';
@@ -20,6 +19,13 @@ import { stageFolder, workspaceRoot } from './workspace';
 const BINDINGS_KEY = 'authentik.fileServers';
 
 export class SyncService {
+  /**
+   * Per file: stages pushed while the file could not be rewritten (it was saved again meanwhile):
+   * the next push of the newer save updates them against what was pushed, never creating a stage
+   * twice nor taking its own earlier push for a change on the server.
+   */
+  private readonly unwritten = new Map<string, UnwrittenPush[]>();
+
   constructor(
     private readonly connection: ConnectionManager,
     private readonly diagnostics: ServerDiagnostics,
@@ -69,8 +75,8 @@ export class SyncService {
       if (!options.interactive) this.output.warn(`Not pushed on save: ${uri.fsPath} is bound to another server than ${server.name}.`);
       return undefined;
     }
-    const file = parseStageFile(uri.fsPath, readFileSync(uri.fsPath, 'utf8'));
-    const result = await pushParsedFile(file, {
+    const adopt = this.unwritten.get(uri.fsPath);
+    const result = await pushFile(uri.fsPath, {
       api: client,
       catalog: this.connection.catalog(),
       bases: this.bases(uri, server.url),
@@ -78,10 +84,18 @@ export class SyncService {
       force: options.force ?? false,
       takeServerOnConflict: options.takeServer ?? false,
       ...(options.documents ? { documents: options.documents } : {}),
+      ...(adopt ? { adopt } : {}),
       log: (line) => this.output.info(line),
     });
+    if (result.unwritten.length) this.unwritten.set(uri.fsPath, result.unwritten);
+    else this.unwritten.delete(uri.fsPath);
     if (result.problems.length) this.diagnostics.set(uri, result.problems);
     else this.diagnostics.clear(uri);
+    if (result.writeError) {
+      // The server has the push; the file keeps the user's text. A save meanwhile is pushed next.
+      this.output.warn(result.writeError);
+      void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(uri)} was pushed, but not rewritten: ${result.writeError}`);
+    }
     const conflicts = result.outcomes.filter((o) => o.status === 'conflict');
     if (conflicts.length && options.interactive) return this.resolveConflicts(uri, result, options.documents);
     return result;
@@ -114,16 +128,18 @@ export class SyncService {
     if (!outDir) throw new Error('Open a folder first: pulled stages are written into the workspace.');
     const fetched = [];
     for (const pk of pks) fetched.push(await fetchByPk(client, catalog, pk));
-    const written = writePulledStages(fetched, { catalog, bases: new BaseStore(workspaceRoot() ?? outDir, server.url), outDir, format: 'yaml' });
+    const { pulled: written, problems } = writePulledStages(fetched, { catalog, bases: new BaseStore(workspaceRoot() ?? outDir, server.url), outDir, format: 'yaml' });
     const bindings = this.state.get<Record<string, string>>(BINDINGS_KEY, {});
     for (const w of written) bindings[join(outDir, w.file)] = server.url;
     await this.state.update(BINDINGS_KEY, bindings);
+    for (const problem of problems) this.output.error(`Pull: ${problem.message}`);
+    if (problems.length) throw new Error(problems.map((p) => p.message).join('\n'));
     return written;
   }
 
   /** The stage documents of a saved file with a pk. */
   private stagesOf(uri: vscode.Uri): LocalStage[] {
-    const file = parseStageFile(uri.fsPath, readFileSync(uri.fsPath, 'utf8'));
+    const file = parseStageFile(uri.fsPath, readStageText(uri.fsPath).text);
     return localStages(file, this.connection.catalog()).stages;
   }
 
@@ -136,18 +152,11 @@ export class SyncService {
 
   /** Opens VS Code's diff editor: the server's stage against the file's, normalized alike. */
   async diff(uri: vscode.Uri, documentIndex: number): Promise<void> {
-    const { client } = this.requireConnection();
+    const { server, client } = this.requireConnection();
     const stages = this.stagesOf(uri);
     const stage = stages.find((s) => s.doc.index === documentIndex) ?? stages[0];
     if (!stage) throw new Error('No stage document here.');
-    let remote: StageObject | undefined;
-    if (stage.pk) {
-      try {
-        remote = await client.retrieve(stage.entry.apiPath, stage.pk);
-      } catch {
-        remote = undefined;
-      }
-    }
+    const remote = await remoteForDiff(client, server.url, stage);
     const shown = diffStage(stage, remote, process.env);
     const fields = Object.keys(stage.values).filter((k) => stage.entry.fields.includes(k) && !stage.entry.writeOnly.includes(k));
     const pick = (object: Record<string, unknown>): Record<string, unknown> => {

@@ -1,9 +1,10 @@
 /** The Stages view: refresh, filter, load more; on a stage open, diff, push, copy, open in admin, delete; on a type, new stage. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { renderNewDocument } from '../../sync/stageFileIO';
 import { safeFileStem } from '../../sync/naming';
+import { findStageFile } from '../../sync/pull';
 import { adminStagesUrl, deleteDetail, newStageObject } from '../../ui/commandDecisions';
 import type { StageTreeNode } from '../stagesTree';
 import { stageFolder } from '../workspace';
@@ -17,14 +18,12 @@ function stageOf(node: StageTreeNode | undefined): StageNode {
   return node;
 }
 
-/** The local file holding a stage, found by its pk in the stage folder. */
-function localFileOf(pk: string): string | undefined {
+/** The stage's file in the stage folder (found by its pk, parsed as the engine parses it), or what to do first. */
+function localFileOf(node: StageNode, missing: string): { uri: vscode.Uri; document: number } {
   const dir = stageFolder();
-  if (!dir || !existsSync(dir)) return undefined;
-  return readdirSync(dir)
-    .filter((n) => /\.stage\.(ya?ml|json)$/i.test(n))
-    .map((n) => join(dir, n))
-    .find((path) => new RegExp(`^\\s*"?pk"?\\s*:\\s*"?${pk}`, 'mi').test(readFileSync(path, 'utf8')));
+  const found = dir ? findStageFile(dir, node.stage.pk) : undefined;
+  if (!found) throw new Error(`${node.stage.name} has no local file in the stage folder yet: ${missing}`);
+  return { uri: vscode.Uri.file(found.path), document: found.document };
 }
 
 export function registerTreeCommands(register: Register, context: CommandContext): void {
@@ -46,18 +45,13 @@ export function registerTreeCommands(register: Register, context: CommandContext
     await vscode.window.showTextDocument(vscode.Uri.file(join(stageFolder()!, written[0]!.file)));
   });
   register('authentikStages.diffStage', async (node: StageTreeNode) => {
-    const { stage } = stageOf(node);
-    const file = localFileOf(stage.pk);
-    if (!file) throw new Error(`${stage.name} has no local file in the stage folder yet: open it first.`);
-    await sync.diff(vscode.Uri.file(file), 0);
+    const file = localFileOf(stageOf(node), 'open it first.');
+    await sync.diff(file.uri, file.document);
   });
   register('authentikStages.pushStage', async (node: StageTreeNode) => {
-    const { stage } = stageOf(node);
-    const file = localFileOf(stage.pk);
-    if (!file) throw new Error(`${stage.name} has no local file in the stage folder: open it, edit, then push.`);
-    const uri = vscode.Uri.file(file);
-    await savedFirst(uri);
-    await pushAndReport(context, uri, {});
+    const file = localFileOf(stageOf(node), 'open it, edit, then push.');
+    await savedFirst(file.uri);
+    await pushAndReport(context, file.uri, { documents: [file.document] });
   });
   register('authentikStages.copyPk', async (node: StageTreeNode) => {
     const { stage } = stageOf(node);
