@@ -8,7 +8,7 @@ import { pushReport } from '../client/src/ui/pushReport';
 import { schemaDir } from './support/paths';
 
 const outcome = (stage: string, status: PushOutcome['status'], merged: string[] = []): PushOutcome => ({ stage, model: 'authentik_stages_deny.denystage', pk: undefined, status, merged, conflicts: [], storedDifferently: [], overwritten: [] });
-const result = (outcomes: PushOutcome[], blocked = false): PushFileResult => ({ file: 'a.stage.yaml', outcomes, problems: [], rewritten: false, blocked, unwritten: [] });
+const result = (outcomes: PushOutcome[], blocked = false): PushFileResult => ({ file: 'a.stage.yaml', outcomes, invalid: [], problems: [], rewritten: false, blocked, unwritten: [] });
 
 describe('command decisions', () => {
   it('Add Server takes http(s) URLs only and keeps them without trailing slashes', () => {

@@ -65,7 +65,7 @@ describe('push', () => {
     assert.equal(result.blocked, true);
     assert.equal(f.sandbox.requests.length, 0);
     assert.equal(f.read(path), before);
-    const problem = result.problems.find((p) => p.field === 'port')!;
+    const problem = result.invalid.find((p) => p.field === 'port')!;
     assert.deepEqual([problem.line, problem.column, problem.severity], [3, 7, 'error']);
   });
 

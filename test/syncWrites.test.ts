@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AuthentikClient } from '../client/src/api/authentikClient';
 import { BaseStore, serverKey } from '../client/src/sync/baseStore';
+import { engineValidator } from '../client/src/sync/validator';
 import { pushFile } from '../client/src/sync/push';
 import { SchemaCatalog } from '../server/engine/schema/catalog';
 import { startSandbox, type Sandbox } from '../tools/sandbox/server';
@@ -281,7 +282,7 @@ describe('sync writes against a hostile server, failing disks and concurrent edi
           return { kind: 'pass' };
         },
       });
-      const first = await pushFile(file, { api: client, catalog, bases, env: {} });
+      const first = await pushFile(file, { api: client, catalog, validate: engineValidator(catalog), bases, env: {} });
       assert.equal(first.outcomes[0]!.status, 'created');
       assert.equal(first.rewritten, false);
       assert.match(first.writeError ?? '', /changed on disk/);
@@ -289,7 +290,7 @@ describe('sync writes against a hostile server, failing disks and concurrent edi
       const pk = first.outcomes[0]!.pk!;
       assert.ok(!existsSync(basePath(pk)), 'no base on disk for a file that does not show the push');
       hostile.reset();
-      const again = await pushFile(file, { api: client, catalog, bases, env: {}, adopt: first.unwritten });
+      const again = await pushFile(file, { api: client, catalog, validate: engineValidator(catalog), bases, env: {}, adopt: first.unwritten });
       assert.deepEqual(again.problems, []);
       assert.deepEqual(
         again.outcomes.map((o) => o.status),
@@ -313,12 +314,12 @@ describe('sync writes against a hostile server, failing disks and concurrent edi
           return { kind: 'pass' };
         },
       });
-      const third = await pushFile(file, { api: client, catalog, bases, env: {} });
+      const third = await pushFile(file, { api: client, catalog, validate: engineValidator(catalog), bases, env: {} });
       assert.deepEqual(third.outcomes.map((o) => o.status), ['updated']);
       assert.equal(readFileSync(file, 'utf8'), fourth);
       assert.equal(third.unwritten.length, 1);
       hostile.reset();
-      const last = await pushFile(file, { api: client, catalog, bases, env: {}, adopt: third.unwritten });
+      const last = await pushFile(file, { api: client, catalog, validate: engineValidator(catalog), bases, env: {}, adopt: third.unwritten });
       client.close();
       assert.deepEqual(last.problems, []);
       assert.deepEqual(last.outcomes.map((o) => o.status), ['updated']);

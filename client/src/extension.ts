@@ -14,6 +14,7 @@ import { ServerDiagnostics } from './vscode/serverDiagnostics';
 import { ServerRegistry } from './vscode/servers';
 import { StagesTreeProvider } from './vscode/stagesTree';
 import { StatusBar } from './vscode/statusBar';
+import { languageServerValidator } from './vscode/languageServerValidator';
 import { RemoteContentProvider, SyncService } from './vscode/syncService';
 import { STAGE_LANGUAGES } from './vscode/workspace';
 
@@ -68,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const status = new StatusBar(connection);
   const diagnostics = new ServerDiagnostics();
   const remoteContent = new RemoteContentProvider();
-  const sync = new SyncService(connection, diagnostics, context.workspaceState, output, remoteContent);
+  const sync = new SyncService(connection, diagnostics, context.workspaceState, output, remoteContent, languageServerValidator(() => client));
   const tree = new StagesTreeProvider(connection);
   const pushOnSave = new PushOnSave(sync, status, output);
   const treeView = vscode.window.createTreeView('authentikStages.stages', { treeDataProvider: tree, showCollapseAll: true });

@@ -13,7 +13,7 @@ export { PRODUCT_VERSION } from './version';
 // Documents: parsing with a source range for every key and value.
 export { escapePointerSegment, fieldPointer, languageOfPath, parseStageDocument, pointerSegments, unescapePointerSegment, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
 export { splitDocuments, splitYamlDocuments, type TextChunk } from './document/split';
-export { ENV_TAG, TaggedValue } from './document/tags';
+export { ENV_TAG, isPlainObject, TaggedValue } from './document/tags';
 export { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle, type TextEdit } from './document/textEdits';
 
 // Schemas: authentik's OpenAPI document converted into one JSON Schema per model, and the catalog in force.
@@ -23,7 +23,7 @@ export { convertOpenApi, OpenApiConversionError, parseOpenApiText } from './sche
 export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, StageKind } from './schema/types';
 
 // Validation: the server's rules, severity as the server decides.
-export { isPlainObject, validateStageDocument } from './validation/validateStage';
+export { validateStageDocument } from './validation/validateStage';
 export { coerce } from './validation/drf';
 export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './validation/diagnostics';
 

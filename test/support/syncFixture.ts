@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AuthentikClient } from '../../client/src/api/authentikClient';
 import { BaseStore } from '../../client/src/sync/baseStore';
 import { pushFile, type PushFileResult } from '../../client/src/sync/push';
+import { engineValidator } from '../../client/src/sync/validator';
 import type { Environment } from '../../client/src/sync/payload';
 import { SchemaCatalog } from '../../server/engine/schema/catalog';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox/server';
@@ -43,7 +44,7 @@ export async function syncFixture(options: SandboxOptions = {}, clientOptions: {
       return readFileSync(path, 'utf8');
     },
     push(path, pushOptions = {}) {
-      return pushFile(path, { api: pushOptions.client ?? client, catalog, bases, env: pushOptions.env ?? {}, force: pushOptions.force ?? false });
+      return pushFile(path, { api: pushOptions.client ?? client, catalog, validate: engineValidator(catalog), bases, env: pushOptions.env ?? {}, force: pushOptions.force ?? false });
     },
     async close() {
       client.close();

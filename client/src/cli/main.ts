@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { SchemaCatalog } from '@authentik-stages/engine';
 import { connect } from './connection';
 import { requireRegularFile, resolveFiles } from './glob';
-import { argumentError, describeFailure, EXIT_FINDINGS, printFindings, progress, usageError } from './output';
+import { argumentError, describeFailure, EXIT_FINDINGS, printProblems, progress, usageError } from './output';
 import { runDiff, runList, runPull, runPush } from './syncCommands';
 import { validateFiles } from './validateCommand';
 
@@ -91,7 +91,7 @@ function runValidate(args: string[], format: string, schema: string | undefined,
   const files = resolveFiles(args, cwd);
   const diagnostics = validateFiles(files, cwd, catalog);
   if (format === 'json') process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
-  else printFindings(process.stdout, diagnostics);
+  else printProblems(process.stdout, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (format === 'text') {
     progress(`${files.length} file${files.length === 1 ? '' : 's'} checked against authentik ${catalog.version}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}`);

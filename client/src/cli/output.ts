@@ -5,10 +5,8 @@
  */
 
 import { AuthentikError } from '../api/errors';
-import type { SyncProblem } from '../sync/localStage';
+import type { FileProblem } from '@authentik-stages/engine';
 
-/** One problem at a place in a file (1-based lines and columns), as the sync engine reports them. */
-export type Finding = SyncProblem;
 
 /**
  * C0 controls (tab and newline included: one printed line is one line), DEL, C1 controls, the
@@ -36,13 +34,13 @@ export function progress(line: string): void {
   process.stderr.write(`${printable(line)}\n`);
 }
 
-export function formatFinding(d: Finding): string {
+export function formatProblem(d: FileProblem): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.field ? ` [${d.field}]` : ''}`;
 }
 
 /** Each finding on its own line of `stream`. */
-export function printFindings(stream: NodeJS.WritableStream, findings: readonly Finding[]): void {
-  for (const finding of findings) stream.write(`${printable(formatFinding(finding))}\n`);
+export function printProblems(stream: NodeJS.WritableStream, findings: readonly FileProblem[]): void {
+  for (const finding of findings) stream.write(`${printable(formatProblem(finding))}\n`);
 }
 
 /** Exit status: 0 success, 1 validation, server, conflict or file errors, 2 bad usage or no connection. */

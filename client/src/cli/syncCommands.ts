@@ -1,16 +1,17 @@
 /** `pull`, `push`, `diff` and `list`: the sync engine, from the command line. */
 import { resolve } from 'node:path';
-import type { ModelIndexEntry } from '@authentik-stages/engine';
+import type { FileProblem, ModelIndexEntry } from '@authentik-stages/engine';
 import { AuthentikError } from '../api/errors';
 import { diffStage, formatDiff, remoteForDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
 import { localStages } from '../sync/localStage';
 import { writePulledStages } from '../sync/pull';
 import { isPushSuccess, pushFile } from '../sync/push';
+import { engineValidator } from '../sync/validator';
 import { parseStageFile } from '../sync/stageFileIO';
 import { readStageText } from '../sync/stageFileText';
 import type { Connection } from './connection';
-import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, printable, printFindings, printLine, progress, usageError, type Finding } from './output';
+import { CliExit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, printable, printProblems, printLine, progress, usageError } from './output';
 
 function entryFor(connection: Connection, model: string): ModelIndexEntry {
   const entry = connection.catalog.entry(model);
@@ -66,12 +67,12 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
 /** Pushes `files` (regular files, each once: see `resolveFiles`). */
 export async function runPush(connection: Connection, files: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   connection.bases.ensureWritable();
-  const findings: Finding[] = [];
+  const findings: FileProblem[] = [];
   let failed = false;
   for (const [i, file] of files.entries()) {
     progress(`push: ${file} (${i + 1}/${files.length})`);
-    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, bases: connection.bases, env, force });
-    findings.push(...result.problems.map((p) => ({ ...p, file })));
+    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, validate: engineValidator(connection.catalog), bases: connection.bases, env, force });
+    findings.push(...[...result.invalid, ...result.problems].map((p) => ({ ...p, file })));
     if (result.blocked) progress(`push: ${file}: not sent: fix the errors first`);
     for (const outcome of result.outcomes) {
       const extra = [
@@ -83,7 +84,7 @@ export async function runPush(connection: Connection, files: string[], force: bo
     }
     if (result.blocked || result.problems.some((p) => p.severity === 'error')) failed = true;
   }
-  printFindings(process.stderr, findings);
+  printProblems(process.stderr, findings);
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -93,7 +94,7 @@ export async function runDiff(connection: Connection, files: string[], cwd: stri
   for (const file of files) {
     const parsed = parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text);
     const { stages, problems } = localStages(parsed, connection.catalog);
-    printFindings(process.stderr, problems.map((p) => ({ ...p, file })));
+    printProblems(process.stderr, problems.map((p) => ({ ...p, file })));
     for (const stage of stages) {
       const diff: StageDiff = diffStage(stage, await remoteForDiff(connection.client, connection.url, stage), env);
       if (diff.state !== 'same') differs = true;

@@ -1,11 +1,8 @@
 /** `authentik-stages validate`: the language server's checks, for scripts and CI. */
 import { resolve } from 'node:path';
-import { type SchemaCatalog, validateText } from '@authentik-stages/engine';
+import { type FileProblem, type SchemaCatalog, validateText } from '@authentik-stages/engine';
 import { readStageText } from '../sync/stageFileText';
-import type { Finding } from './output';
 
-export type CliDiagnostic = Finding;
-
-export function validateFiles(files: string[], cwd: string, catalog: SchemaCatalog): CliDiagnostic[] {
+export function validateFiles(files: string[], cwd: string, catalog: SchemaCatalog): FileProblem[] {
   return files.flatMap((file) => validateText(catalog, file, readStageText(resolve(cwd, file)).text));
 }

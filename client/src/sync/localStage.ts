@@ -1,19 +1,7 @@
 /** The stages a file holds, as the sync engine sees them: model, pk, values and where each key is. */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fieldPointer, isPlainObject, type JsonSchema, type ModelIndexEntry, type SchemaCatalog, type Span } from '@authentik-stages/engine';
+import { fieldPointer, type FileProblem, isPlainObject, type JsonSchema, type ModelIndexEntry, type SchemaCatalog, type Span } from '@authentik-stages/engine';
 import type { StageFileContents, StageFileDocument } from './stageFileIO';
-
-export interface SyncProblem {
-  file: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  field: string | null;
-}
 
 export interface LocalStage {
   readonly file: StageFileContents;
@@ -35,14 +23,14 @@ export class FilePositions {
     this.text = TextDocument.create('file:///stage', file.language, 0, file.originalText);
   }
 
-  problem(doc: StageFileDocument, span: Span, severity: SyncProblem['severity'], message: string, field: string | null): SyncProblem {
+  problem(doc: StageFileDocument, span: Span, severity: FileProblem['severity'], message: string, field: string | null): FileProblem {
     const start = this.text.positionAt(doc.offset + span.start);
     const end = this.text.positionAt(doc.offset + Math.max(span.end, span.start));
     return { file: this.file.path, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity, message, field };
   }
 
   /** The key of a field, else its value, else the document's `model` key, else the document's start. */
-  at(doc: StageFileDocument, field: string | null, severity: SyncProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): SyncProblem {
+  at(doc: StageFileDocument, field: string | null, severity: FileProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): FileProblem {
     const location = field !== null ? doc.stage.locations.get(fieldPointer(field)) : undefined;
     const fallback = doc.stage.locations.get('/model')?.key ?? doc.stage.locations.get('')?.value ?? { start: 0, end: 0 };
     const span = location ? (prefer === 'key' ? (location.key ?? location.value) : location.value) : fallback;
@@ -51,10 +39,10 @@ export class FilePositions {
 }
 
 /** Stage documents of a file with a model the catalog knows; the others are reported. */
-export function localStages(file: StageFileContents, catalog: SchemaCatalog): { stages: LocalStage[]; problems: SyncProblem[] } {
+export function localStages(file: StageFileContents, catalog: SchemaCatalog): { stages: LocalStage[]; problems: FileProblem[] } {
   const positions = new FilePositions(file);
   const stages: LocalStage[] = [];
-  const problems: SyncProblem[] = [];
+  const problems: FileProblem[] = [];
   for (const doc of file.documents) {
     if (doc.stage.isEmpty) continue;
     const values = doc.stage.value;

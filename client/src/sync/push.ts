@@ -8,12 +8,12 @@
  * the same field changed on both sides stops the push. The file is rewritten only with what the
  * server accepted.
  */
-import { type SchemaCatalog, validateStageDocument } from '@authentik-stages/engine';
+import type { FileProblem, SchemaCatalog } from '@authentik-stages/engine';
 import { AuthentikNotFoundError, AuthentikValidationError } from '../api/errors';
 import type { StageObject } from '../api/types';
 import { writeFileAtomically } from './atomicWrite';
 import type { BaseRecord, BaseStore } from './baseStore';
-import { describeStage, FilePositions, localStages, type LocalStage, type SyncProblem } from './localStage';
+import { describeStage, FilePositions, localStages, type LocalStage } from './localStage';
 import { threeWayMerge, type FieldConflict } from './merge';
 import { comparableFields, normalizeFields, sameValue, type FieldMap } from './normalize';
 import { resolvedFields, type Environment } from './payload';
@@ -54,8 +54,10 @@ export interface PushOutcome {
 export interface PushFileResult {
   file: string;
   outcomes: PushOutcome[];
-  /** Diagnostics: validation errors, server 400s on their keys, conflicts, failures. */
-  problems: SyncProblem[];
+  /** The validator's errors that blocked the push (the editor shows them already, as the language server's). */
+  invalid: FileProblem[];
+  /** What the push itself found: missing `!Env` variables, server 400s on their keys, conflicts, failures. */
+  problems: FileProblem[];
   rewritten: boolean;
   /** Nothing was sent: the file has errors (validation or missing environment variables). */
   blocked: boolean;
@@ -82,9 +84,17 @@ export interface UnwrittenPush {
   base: BaseRecord;
 }
 
+/**
+ * The language server's verdict on a file's text (only `documents` when given): the command line
+ * passes the engine in its own process (`engineValidator`), the extension asks its language
+ * server, so each file is validated once, by the catalog the editor shows.
+ */
+export type FileValidator = (path: string, text: string, documents: readonly number[] | undefined) => Promise<FileProblem[]>;
+
 export interface PushOptions {
   api: SyncApi;
   catalog: SchemaCatalog;
+  validate: FileValidator;
   bases: BaseStore;
   env: Environment;
   /** Overwrite conflicting fields with the file's values (reported). */
@@ -173,15 +183,13 @@ function recordBase(bases: BaseStore, entry: PushRound['bases'][number], result:
 
 /** Pushes a parsed file; its documents are edited in place (pk, merged fields) but not written. */
 async function pushContents(file: StageFileContents, options: PushOptions, round: PushRound): Promise<PushFileResult> {
-  const result: PushFileResult = { file: file.path, outcomes: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
+  const result: PushFileResult = { file: file.path, outcomes: [], invalid: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
   const positions = new FilePositions(file);
 
   const selected = (index: number): boolean => !options.documents || options.documents.includes(index);
   // 1. The language server's verdict: any error blocks the whole file (or the documents pushed).
-  for (const doc of file.documents.filter((d) => selected(d.index))) {
-    for (const d of validateStageDocument(doc.stage, options.catalog)) {
-      if (d.severity === 'error') result.problems.push(positions.problem(doc, d, 'error', d.message, d.field ?? null));
-    }
+  for (const problem of await options.validate(file.path, file.originalText, options.documents)) {
+    if (problem.severity === 'error') result.invalid.push({ ...problem, file: file.path });
   }
   // Documents that are not stages (no model, unknown model, not a mapping) were reported above.
   const stages = localStages(file, options.catalog).stages.filter((stage) => selected(stage.doc.index));
@@ -193,7 +201,7 @@ async function pushContents(file: StageFileContents, options: PushOptions, round
     for (const problem of resolved.problems) result.problems.push(positions.at(stage.doc, problem.field, 'error', problem.message, 'value'));
     bodies.set(stage, resolved.fields);
   }
-  if (result.problems.some((p) => p.severity === 'error')) {
+  if (result.invalid.length || result.problems.some((p) => p.severity === 'error')) {
     result.blocked = true;
     return result;
   }
@@ -211,7 +219,7 @@ function newOutcome(stage: LocalStage, status: PushStatus): PushOutcome {
   return { stage: describeStage(stage), model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
 }
 
-async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: SyncProblem[], round: PushRound): Promise<PushOutcome> {
+async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: FileProblem[], round: PushRound): Promise<PushOutcome> {
   const { api, bases } = options;
   const { entry, schema, doc } = local;
   const source: StageSource = { server: bases.serverUrl, endpoint: entry.apiPath };
@@ -328,7 +336,7 @@ function storedDifferences(stage: LocalStage, sent: FieldMap, stored: StageObjec
   return fields.filter((field) => !sameValue(sentNormal[field], storedNormal[field])).map((field) => ({ field, sent: sent[field], stored: stored[field] }));
 }
 
-function reportStoredDifferences(outcome: PushOutcome, stage: LocalStage, positions: FilePositions, problems: SyncProblem[]): void {
+function reportStoredDifferences(outcome: PushOutcome, stage: LocalStage, positions: FilePositions, problems: FileProblem[]): void {
   for (const difference of outcome.storedDifferently) {
     problems.push(
       positions.at(stage.doc, difference.field, 'warning', `${difference.field}: the server stored ${JSON.stringify(difference.stored)}, not the ${JSON.stringify(difference.sent)} that was sent.`, 'value'),

@@ -1,11 +1,11 @@
 /** What the server said about a push, as diagnostics on the keys (source "authentik server"). */
 import * as vscode from 'vscode';
-import type { SyncProblem } from '../sync/localStage';
+import type { FileProblem } from '@authentik-stages/engine';
 
 export class ServerDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('authentik server');
 
-  set(uri: vscode.Uri, problems: readonly SyncProblem[]): void {
+  set(uri: vscode.Uri, problems: readonly FileProblem[]): void {
     this.collection.set(
       uri,
       problems.map((p) => {

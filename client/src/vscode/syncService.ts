@@ -9,7 +9,7 @@ import { diffStage, remoteForDiff } from '../sync/diff';
 import { fetchByPk } from '../sync/fetchStages';
 import { localStages, type LocalStage } from '../sync/localStage';
 import { fileObject, writePulledStages, type PulledStage } from '../sync/pull';
-import { pushFile, type PushFileResult, type UnwrittenPush } from '../sync/push';
+import { pushFile, type FileValidator, type PushFileResult, type UnwrittenPush } from '../sync/push';
 import { parseStageFile, renderNewDocument } from '../sync/stageFileIO';
 import { readStageText } from '../sync/stageFileText';
 import type { ConnectionManager } from './connection';
@@ -32,6 +32,7 @@ export class SyncService {
     private readonly state: vscode.Memento,
     private readonly output: vscode.LogOutputChannel,
     readonly remoteContent: RemoteContentProvider,
+    private readonly validate: FileValidator,
   ) {}
 
   private requireConnection(): NonNullable<ReturnType<ConnectionManager['connected']>> {
@@ -79,6 +80,7 @@ export class SyncService {
     const result = await pushFile(uri.fsPath, {
       api: client,
       catalog: this.connection.catalog(),
+      validate: this.validate,
       bases: this.bases(uri, server.url),
       env: process.env,
       force: options.force ?? false,
@@ -89,6 +91,7 @@ export class SyncService {
     });
     if (result.unwritten.length) this.unwritten.set(uri.fsPath, result.unwritten);
     else this.unwritten.delete(uri.fsPath);
+    // What the push found; the validator's errors are the language server's own diagnostics already.
     if (result.problems.length) this.diagnostics.set(uri, result.problems);
     else this.diagnostics.clear(uri);
     if (result.writeError) {

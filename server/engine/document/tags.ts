@@ -23,3 +23,8 @@ export class TaggedValue {
     return undefined;
   }
 }
+
+/** A mapping as parsed (not a list, not a tagged value): what a stage document and its nested objects are. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TaggedValue);
+}

@@ -2,13 +2,13 @@
  * Quick fixes, computed from the fix data our diagnostics carry: rename an unknown key, remove a
  * read-only key, write a converted value canonically, move a secret to !Env, add missing fields.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pairSpan, renderValueText } from '../document/textEdits';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonValue } from '../schema/types';
 import type { FixData } from '../validation/diagnostics';
-import { isPlainObject } from '../validation/validateStage';
+import { isPlainObject } from '../document/tags';
 import { fieldPointer } from '../document/stageDocument';
 import { placeholderFor } from './completion';
 import type { StageFile, PlacedDocument } from './stageFile';

@@ -2,12 +2,12 @@
  * Completion for stage files: `model` values, the keys a document does not have yet (required
  * first), values of enums, booleans, nullable fields and durations, and whole new documents.
  */
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonSchema, JsonValue, ModelIndexEntry } from '../schema/types';
 import { describeType, isNullable, typesOf } from '../validation/drf';
-import { isPlainObject } from '../validation/validateStage';
+import { isPlainObject } from '../document/tags';
 import { suggestedValues } from '../validation/serverRules';
 import { fieldDocumentation, modelDocumentation } from './fieldDocs';
 import type { StageFile } from './stageFile';

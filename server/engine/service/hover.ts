@@ -1,8 +1,8 @@
 /** Hover on keys and values: the field's documentation, the model's, a duration's meaning. */
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
-import { isPlainObject } from '../validation/validateStage';
+import { isPlainObject } from '../document/tags';
 import { checkDuration, describeSeconds } from '../validation/duration';
 import { TaggedValue } from '../document/tags';
 import { pointerSegments } from '../document/stageDocument';

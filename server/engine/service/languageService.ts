@@ -2,7 +2,7 @@
  * The language features behind one facade, free of any transport: the LSP server and the
  * command-line tool both drive this.
  */
-import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver';
+import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { languageOfPath, type SourceLanguage } from '../document/stageDocument';

@@ -1,5 +1,5 @@
 /** Our diagnostics as LSP diagnostics: offsets become ranges, fix data rides along in `data`. */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Severity, StageDiagnostic } from '../validation/diagnostics';
 import type { DiagnosticData } from './codeActions';

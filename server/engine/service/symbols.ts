@@ -1,8 +1,8 @@
 /** One symbol per stage document (its name and model), with its fields as children. */
-import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver';
+import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
-import { isPlainObject } from '../validation/validateStage';
+import { isPlainObject } from '../document/tags';
 import { pointerSegments } from '../document/stageDocument';
 import type { StageFile } from './stageFile';
 

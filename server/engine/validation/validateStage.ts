@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonSchema, ModelIndexEntry } from '../schema/types';
 import { fieldPointer, pointerSegments, type Span, type StageDocument } from '../document/stageDocument';
-import { TaggedValue } from '../document/tags';
+import { isPlainObject, TaggedValue } from '../document/tags';
 import { closestMatch } from '../util/closest';
 import { coerce, describeType, typesOf } from './drf';
 import { checkDuration } from './duration';
@@ -15,10 +15,6 @@ import type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './diagn
 import { pythonTypeName } from './python';
 import { schemaValidator } from './schemaValidator';
 import { checkServerRules, UNKNOWN } from './serverRules';
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TaggedValue);
-}
 
 /** Diagnostics in document order. */
 export function validateStageDocument(doc: StageDocument, catalog: SchemaCatalog): StageDiagnostic[] {
