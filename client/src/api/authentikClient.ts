@@ -4,7 +4,8 @@
  * HTTP concerns (token, JSON, timeouts, retries, errors) are the transport's (`http.ts`); paging
  * is `pagination.ts`'s. No `vscode` import: the command line and the tests use it as it is.
  */
-import { AuthentikError, AuthentikNotFoundError } from './errors';
+import { MAX_OPENAPI_TEXT_LENGTH } from '../../../server/src/schema/convert';
+import { AuthentikError, AuthentikInvalidResponseError, AuthentikNotFoundError } from './errors';
 import { HttpTransport, type FetchLike, type HttpMethod, type QueryParams, type RequestOptions, type Sleep } from './http';
 import { createNodeFetch } from './nodeFetch';
 import {
@@ -17,6 +18,7 @@ import {
   type ListAllQuery,
   type ListPageQuery,
   type ListQuery,
+  type ListSource,
   type PagesQuery,
 } from './pagination';
 import type { RetryOptions } from './retry';
@@ -68,6 +70,17 @@ function objectPath(apiPath: string, pk: string | number, suffix = ''): string {
 function collectionPath(apiPath: string): string {
   const path = apiPath.startsWith('/') ? apiPath : `/${apiPath}`;
   return path.endsWith('/') ? path : `${path}/`;
+}
+
+/** What is wrong with an `/admin/version/` answer, or `undefined` when nothing is. */
+function versionProblem(answer: unknown): string | undefined {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return 'an answer that is not an object';
+  const current = (answer as Record<string, unknown>)['version_current'];
+  if (current === undefined) return undefined;
+  if (typeof current !== 'string') return `"version_current" that is ${current === null ? 'null' : `a ${typeof current}`}, not a string`;
+  // eslint-disable-next-line no-control-regex
+  if (current.trim() === '' || current.length > 100 || /[\u0000-\u001f\u007f-\u009f]/.test(current)) return '"version_current" that is not a version (empty, too long or holding control characters)';
+  return undefined;
 }
 
 export class AuthentikClient {
@@ -124,7 +137,7 @@ export class AuthentikClient {
   async listPage<T = StageObject>(apiPath: string, query: ListPageQuery = {}, options?: RequestOptions): Promise<Paginated<T>> {
     const path = collectionPath(apiPath);
     const raw = await this.http.request<unknown>({ method: 'GET', path, query: pageQueryParams(query) }, options);
-    return normalizePage<T>(raw, query.page ?? 1, query.pageSize ?? DEFAULT_PAGE_SIZE, `${this.baseUrl} ${path}`);
+    return normalizePage<T>(raw, query.page ?? 1, query.pageSize ?? DEFAULT_PAGE_SIZE, { server: this.baseUrl, path: `/api/v3${path}` });
   }
 
   /**
@@ -133,7 +146,7 @@ export class AuthentikClient {
    */
   pages<T = StageObject>(apiPath: string, query: PagesQuery = {}, options: RequestOptions = {}): AsyncGenerator<Paginated<T>, void, undefined> {
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    return iteratePages<T>((page, signal) => this.listPage<T>(apiPath, { ...query, page, pageSize }, { ...options, signal }), {
+    return iteratePages<T>((page, signal) => this.listPage<T>(apiPath, { ...query, page, pageSize }, { ...options, signal }), this.listSource(apiPath), {
       concurrency: query.concurrency ?? 1,
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -146,12 +159,16 @@ export class AuthentikClient {
   listAll<T = StageObject>(apiPath: string, query: ListAllQuery = {}, options: RequestOptions = {}): Promise<T[]> {
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
     const { onProgress, concurrency, ...listQuery } = query;
-    return collectAll<T>((page, signal) => this.listPage<T>(apiPath, { ...listQuery, page, pageSize }, { ...options, signal }), {
+    return collectAll<T>((page, signal) => this.listPage<T>(apiPath, { ...listQuery, page, pageSize }, { ...options, signal }), this.listSource(apiPath), {
       concurrency: concurrency ?? DEFAULT_LIST_CONCURRENCY,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(onProgress ? { onProgress } : {}),
       ...(this.logger ? { log: (line: string) => this.logger?.(`${collectionPath(apiPath)}: ${line}`) } : {}),
     });
+  }
+
+  private listSource(apiPath: string): ListSource {
+    return { server: this.baseUrl, path: `/api/v3${collectionPath(apiPath)}` };
   }
 
   retrieve<T = StageObject>(apiPath: string, pk: string | number, options?: RequestOptions): Promise<T> {
@@ -211,9 +228,13 @@ export class AuthentikClient {
     return this.http.request<EmailTemplate[]>({ method: 'GET', path: '/stages/email/templates/' }, options);
   }
 
-  /** The server's OpenAPI document as text (`/schema/`, YAML by default), fetched without the token. */
+  /**
+   * The server's OpenAPI document as text (`/schema/`, YAML by default), fetched without the token,
+   * up to the longest document the converter reads (`MAX_OPENAPI_TEXT_LENGTH`) unless told otherwise.
+   */
   schema(options: RequestOptions & { format?: 'yaml' | 'json' } = {}): Promise<string> {
-    const { format = 'yaml', ...requestOptions } = options;
+    const { format = 'yaml', ...rest } = options;
+    const requestOptions: RequestOptions = { maxBodyBytes: MAX_OPENAPI_TEXT_LENGTH, ...rest };
     return this.http.request<string>(
       {
         method: 'GET',
@@ -226,9 +247,22 @@ export class AuthentikClient {
     );
   }
 
-  /** The server's version (`/admin/version/`). */
-  version(options?: RequestOptions): Promise<Version> {
-    return this.http.request<Version>({ method: 'GET', path: '/admin/version/' }, options);
+  /**
+   * The server's version (`/admin/version/`). An answer that is not an object, or whose
+   * `version_current` is not a short string of printable characters, is an error: callers compare
+   * it, print it and name cache files after it.
+   */
+  async version(options?: RequestOptions): Promise<Version> {
+    const path = '/admin/version/';
+    const answer = await this.http.request<unknown>({ method: 'GET', path }, options);
+    const problem = versionProblem(answer);
+    if (problem) {
+      throw new AuthentikInvalidResponseError(
+        `authentik at ${this.baseUrl} answered GET /api/v3${path} with ${problem}. authentik always sends its version there: check the server URL (it must be authentik itself).`,
+        { server: this.baseUrl, method: 'GET', url: `${this.apiUrl}${path}`, status: 200, contentType: 'application/json', bodySnippet: '' },
+      );
+    }
+    return answer as Version;
   }
 
   /** The token's user (`/core/users/me/`): a cheap check that URL and token work. */
