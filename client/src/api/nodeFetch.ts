@@ -71,9 +71,9 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
           response.resume();
           response.on('end', done);
         } else {
+          let finished = false;
           stream = new ReadableStream<Uint8Array>({
             start(controller) {
-              let finished = false;
               const fail = (error: unknown): void => {
                 if (finished) return;
                 finished = true;
@@ -82,6 +82,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
               };
               failBody = fail;
               response.on('data', (chunk: Buffer) => {
+                if (finished) return;
                 controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
                 // Read no further ahead than the reader asks for.
                 if ((controller.desiredSize ?? 0) <= 0) response.pause();
@@ -100,6 +101,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
               response.resume();
             },
             cancel() {
+              finished = true;
               done();
               response.destroy();
               request.destroy();
