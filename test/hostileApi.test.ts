@@ -299,6 +299,22 @@ describe('the API client against a hostile authentik', () => {
         assert.ok(error.message.includes(fake.url));
       }
     });
+
+    test('an object or list of the wrong shape is an error naming the server and the request', async () => {
+      const api = client();
+      for (const [path, body, call, said] of [
+        ['/stages/deny/x/', 'just text', () => api.retrieve('/stages/deny/', 'x'), 'GET /api/v3/stages/deny/x/ with a string, not the object'],
+        ['/stages/deny/x/', [{ pk: 'x' }], () => api.update('/stages/deny/', 'x', { name: 'n' }), 'PUT /api/v3/stages/deny/x/ with a list, not the object'],
+        ['/stages/deny/', null, () => api.create('/stages/deny/', { name: 'n' }), 'POST /api/v3/stages/deny/ with null, not the object'],
+        ['/stages/all/types/', { results: [] }, () => api.stageTypes(), 'GET /api/v3/stages/all/types/ with an object, not the list'],
+        ['/stages/email/templates/', 7, () => api.emailTemplates(), 'GET /api/v3/stages/email/templates/ with a number, not the list'],
+      ] as const) {
+        fake.route({ path, reply: json(body) });
+        const error = await rejection(call());
+        assert.ok(error instanceof AuthentikInvalidResponseError, String(error));
+        assert.ok(error.message.startsWith(`authentik at ${fake.url} answered ${said}`), error.message);
+      }
+    });
   });
 
   describe("class 7c: the server's OpenAPI document", () => {

@@ -167,27 +167,46 @@ export class AuthentikClient {
     });
   }
 
+  /**
+   * `answer` as the object (or list) authentik always sends there; anything else (a bare string,
+   * a list for an object, an empty body) is an error naming the server and the request.
+   */
+  private shaped<T>(shape: 'object' | 'list', method: HttpMethod, path: string, answer: unknown): T {
+    const isList = Array.isArray(answer);
+    const isObject = typeof answer === 'object' && answer !== null && !isList;
+    if (shape === 'list' ? isList : isObject) return answer as T;
+    const got = answer === undefined ? 'an empty body' : answer === null ? 'null' : isList ? 'a list' : isObject ? 'an object' : `a ${typeof answer}`;
+    throw new AuthentikInvalidResponseError(
+      `authentik at ${this.baseUrl} answered ${method} /api/v3${path} with ${got}, not the ${shape === 'list' ? 'list' : 'object'} authentik sends there. Check the server URL (it must be authentik itself).`,
+      { server: this.baseUrl, method, url: `${this.apiUrl}${path}`, status: 200, contentType: 'application/json', bodySnippet: '' },
+    );
+  }
+
   private listSource(apiPath: string): ListSource {
     return { server: this.baseUrl, path: `/api/v3${collectionPath(apiPath)}` };
   }
 
-  retrieve<T = StageObject>(apiPath: string, pk: string | number, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'GET', path: objectPath(apiPath, pk) }, options);
+  async retrieve<T = StageObject>(apiPath: string, pk: string | number, options?: RequestOptions): Promise<T> {
+    const path = objectPath(apiPath, pk);
+    return this.shaped<T>('object', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   /** POST: never retried (a create that got no answer may have happened). */
-  create<T = StageObject>(apiPath: string, body: StageRequestBody, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'POST', path: collectionPath(apiPath), body }, options);
+  async create<T = StageObject>(apiPath: string, body: StageRequestBody, options?: RequestOptions): Promise<T> {
+    const path = collectionPath(apiPath);
+    return this.shaped<T>('object', 'POST', path, await this.http.request<unknown>({ method: 'POST', path, body }, options));
   }
 
   /** PUT: the whole object; idempotent, so retried on transient failures. */
-  update<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'PUT', path: objectPath(apiPath, pk), body }, options);
+  async update<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
+    const path = objectPath(apiPath, pk);
+    return this.shaped<T>('object', 'PUT', path, await this.http.request<unknown>({ method: 'PUT', path, body }, options));
   }
 
   /** PATCH: the given fields only; never retried. */
-  partialUpdate<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'PATCH', path: objectPath(apiPath, pk), body }, options);
+  async partialUpdate<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
+    const path = objectPath(apiPath, pk);
+    return this.shaped<T>('object', 'PATCH', path, await this.http.request<unknown>({ method: 'PATCH', path, body }, options));
   }
 
   /**
@@ -207,8 +226,9 @@ export class AuthentikClient {
   }
 
   /** What references the object (`…/<pk>/used_by/`): what a delete would affect. */
-  usedBy(apiPath: string, pk: string | number, options?: RequestOptions): Promise<UsedBy[]> {
-    return this.http.request<UsedBy[]>({ method: 'GET', path: objectPath(apiPath, pk, 'used_by/') }, options);
+  async usedBy(apiPath: string, pk: string | number, options?: RequestOptions): Promise<UsedBy[]> {
+    const path = objectPath(apiPath, pk, 'used_by/');
+    return this.shaped<UsedBy[]>('list', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   // ── Named endpoints ────────────────────────────────────────────────────────────────────────
@@ -219,13 +239,15 @@ export class AuthentikClient {
   }
 
   /** The creatable stage types (`/stages/all/types/`). */
-  stageTypes(options?: RequestOptions): Promise<StageType[]> {
-    return this.http.request<StageType[]>({ method: 'GET', path: '/stages/all/types/' }, options);
+  async stageTypes(options?: RequestOptions): Promise<StageType[]> {
+    const path = '/stages/all/types/';
+    return this.shaped<StageType[]>('list', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   /** The email templates the server offers, built-in and custom (`/stages/email/templates/`). */
-  emailTemplates(options?: RequestOptions): Promise<EmailTemplate[]> {
-    return this.http.request<EmailTemplate[]>({ method: 'GET', path: '/stages/email/templates/' }, options);
+  async emailTemplates(options?: RequestOptions): Promise<EmailTemplate[]> {
+    const path = '/stages/email/templates/';
+    return this.shaped<EmailTemplate[]>('list', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   /**
