@@ -300,6 +300,18 @@ describe('the API client against a hostile authentik', () => {
       }
     });
 
+    test('JSON nested a million deep is refused (a 200) or kept as text (an error body), never a stack overflow', async () => {
+      const deep = `${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}`;
+      fake.route({ path: '/stages/deny/x/', reply: { kind: 'text', text: deep, headers: { 'content-type': 'application/json' } } });
+      const error = await rejection(client().retrieve('/stages/deny/', 'x'));
+      assert.ok(error instanceof AuthentikInvalidResponseError, String(error));
+      assert.match(error.message, /nested more than 100 levels deep/);
+      fake.route({ path: '/stages/deny/x/', reply: { kind: 'text', status: 400, text: deep, headers: { 'content-type': 'application/json' } } });
+      const invalid = await rejection(client().update('/stages/deny/', 'x', { name: 'n' }));
+      assert.ok(invalid instanceof AuthentikError && invalid.name === 'AuthentikValidationError', String(invalid));
+      assert.match(invalid.message, /rejected PUT \/api\/v3\/stages\/deny\/x\/ \(400\): \{"a":\{"a":/);
+    });
+
     test('an object or list of the wrong shape is an error naming the server and the request', async () => {
       const api = client();
       for (const [path, body, call, said] of [

@@ -68,6 +68,25 @@ export interface HttpRequest {
  */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The deepest JSON accepted. authentik's answers nest a few levels (a stage, its `flow_set`, a
+ * field error's item path); `JSON.parse` accepts any depth, but everything that walks the value
+ * afterwards recurses, and a body nested a million deep would overflow the stack there.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether `value` nests objects or lists deeper than `limit` (checked without recursion). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const inner of Object.values(next.value)) if (typeof inner === 'object' && inner !== null) stack.push({ value: inner, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface TransportOptions {
@@ -412,8 +431,9 @@ export class HttpTransport {
   private decodeSuccess<T>(request: HttpRequest, result: { status: number; headers: Record<string, string>; text: string }, context: AuthentikErrorContext): T {
     if (request.responseType === 'text') return result.text as unknown as T;
     if (result.text.trim() === '') return undefined as unknown as T;
+    let value: unknown;
     try {
-      return JSON.parse(result.text) as T;
+      value = JSON.parse(result.text);
     } catch {
       const contentType = this.redact(result.headers['content-type'] ?? '');
       // Redacted whole, then cut: a cut first could keep the start of an echoed token.
@@ -426,6 +446,13 @@ export class HttpTransport {
         { ...context, status: result.status, contentType, bodySnippet: snippet },
       );
     }
+    if (deeperThan(value, MAX_JSON_DEPTH)) {
+      throw new AuthentikInvalidResponseError(
+        `authentik at ${this.server} answered ${context.method} ${new URL(context.url ?? this.apiRoot).pathname} with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which authentik never sends: it was not used. Check the server URL: it must be authentik itself.`,
+        { ...context, status: result.status, contentType: this.redact(result.headers['content-type'] ?? ''), bodySnippet: '' },
+      );
+    }
+    return value as T;
   }
 
   private failureError(result: Exclude<AttemptResult, { kind: 'abort' | 'too-large' }>, context: AuthentikErrorContext, timeoutMs: number, retryAfter: number | undefined): AuthentikError {
@@ -436,8 +463,10 @@ export class HttpTransport {
       let body: unknown = text;
       if (text.trim()) {
         try {
-          // Decoding can spell the token out of escapes the text redactor did not know: redact again.
-          body = redactDeep(JSON.parse(text), this.redactor);
+          const parsed: unknown = JSON.parse(text);
+          // Decoding can spell the token out of escapes the text redactor did not know: redact
+          // again. A body nested past the limit is kept as its (redacted) text: nothing walks that.
+          if (!deeperThan(parsed, MAX_JSON_DEPTH)) body = redactDeep(parsed, this.redactor);
         } catch {
           // not JSON: keep the text
         }
