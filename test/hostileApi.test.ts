@@ -355,6 +355,8 @@ describe('the API client against a hostile authentik', () => {
       ['400 field errors', () => json({ name: [`bad: ${echo}`], [echo]: ['as a key'], config: { url: [echo] } }, 400, { 'x-echo': Buffer.from(`Bearer ${TOKEN}`).toString('base64') })],
       ['403 detail', () => json({ detail: `Token invalid: ${echo}`, code: echo }, 403, { 'www-authenticate': encodeURIComponent(TOKEN) })],
       ['500 text', () => ({ kind: 'text', status: 500, text: `Traceback: ${echo}`.padStart(250, '.') })],
+      // Megabytes of backslashes (what a JSON-escape matcher could spend quadratic time on).
+      ['500 text in 4 MiB of backslashes', () => ({ kind: 'text', status: 500, text: `${'\\'.repeat(2 * 1024 * 1024)}${echo}${'\\'.repeat(2 * 1024 * 1024)}` })],
       ['200 not JSON', () => ({ kind: 'text', status: 200, text: `<html>${echo}</html>`, headers: { 'content-type': 'text/html' } })],
       // The snippet of the body is cut at 200 characters: right through the echoed token.
       ['200 not JSON, the token across the cut', () => ({ kind: 'text', status: 200, text: `<html>${' '.repeat(174)}${TOKEN}</html>` })],
@@ -364,7 +366,9 @@ describe('the API client against a hostile authentik', () => {
       test(`${name}: in no message, property, cause or log line, in any encoding`, async () => {
         fake.route({ method: 'PUT', path: /^\/stages\/deny\//, reply });
         const logs: string[] = [];
+        const started = Date.now();
         const error = await rejection(client({}, logs).update('/stages/deny/', 'x', { name: 'n' }));
+        assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
         assert.ok(error instanceof AuthentikError, String(error));
         assert.ok(logs.length > 0);
         assertNoToken(errorTexts(error, logs), name);

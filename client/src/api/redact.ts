@@ -29,13 +29,15 @@ function characterPattern(char: string): string {
   const code = char.charCodeAt(0);
   const hex2 = code.toString(16).padStart(2, '0');
   const hex4 = code.toString(16).padStart(4, '0');
-  const backslashes = '\\\\+'; // one or more: JSON escaping, and JSON inside a JSON string
+  // JSON escaping, and JSON inside a JSON string (up to three times: 1, 3, 7 backslashes). Every
+  // repetition is bounded: an unbounded one makes a body of many backslashes take quadratic time.
+  const backslashes = '\\\\{1,8}';
   const spellings = [
     escapeRegExp(char),
     `${backslashes}u${hexPattern(hex4)}`,
-    `%(?:25)*${hexPattern(hex2)}`,
-    `&#0*${code};`,
-    `&#[xX]0*${hexPattern(code.toString(16))};`,
+    `%(?:25){0,3}${hexPattern(hex2)}`,
+    `&#0{0,8}${code};`,
+    `&#[xX]0{0,8}${hexPattern(code.toString(16))};`,
   ];
   if (char === '"') spellings.push(`${backslashes}"`, '&quot;');
   if (char === '\\') spellings.push(backslashes);
