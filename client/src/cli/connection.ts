@@ -6,10 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SchemaCatalog } from '../../../server/src/schema/catalog';
-import { convertOpenApi, parseOpenApiText } from '../../../server/src/schema/convert';
 import type { ConvertedCatalog } from '../../../server/src/schema/types';
 import { AuthentikClient } from '../api/authentikClient';
-import { AuthentikError } from '../api/errors';
+import { ServerSchemaError, fetchServerSchema } from '../api/serverSchema';
 import { BaseStore, SYNC_DIR } from '../sync/baseStore';
 import { CliExit, EXIT_USAGE, progress } from './output';
 
@@ -68,10 +67,18 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   return { url, client, catalog, bases: new BaseStore(workspaceRoot, url), workspaceRoot };
 }
 
-/** The bundled schemas when the server runs their version; else the server's own, converted once and cached. */
+/**
+ * The bundled schemas when the server runs their version; else the server's own, converted once
+ * and cached. A schema that cannot be fetched or used (too large, not OpenAPI, an alias bomb) is
+ * reported and the bundled one used; it is not cached, so the next run tries again and says so again.
+ */
 async function catalogFor(client: AuthentikClient, version: string, bundledSchemas: string, workspaceRoot: string): Promise<SchemaCatalog> {
   const bundled = SchemaCatalog.fromDirectory(bundledSchemas);
   if (bundled.version === version) return bundled;
+  if (typeof version !== 'string' || version === '') {
+    progress(`authentik at ${client.baseUrl} did not say its version (version_current of /api/v3/admin/version/): using the bundled authentik ${bundled.version} schema`);
+    return bundled;
+  }
   const cache = join(workspaceRoot, SYNC_DIR, 'cache', `schema-${version.replace(/[^\w.-]/g, '_')}.json`);
   if (existsSync(cache)) {
     try {
@@ -81,14 +88,19 @@ async function catalogFor(client: AuthentikClient, version: string, bundledSchem
     }
   }
   progress(`authentik ${version} differs from the bundled ${bundled.version}: fetching its schema`);
+  let converted: ConvertedCatalog;
   try {
-    const converted = convertOpenApi(parseOpenApiText(await client.schema({ format: 'json' })), { source: `${client.baseUrl}/api/v3/schema/` });
-    mkdirSync(dirname(cache), { recursive: true });
-    writeFileSync(cache, JSON.stringify(converted));
-    return SchemaCatalog.fromConverted(converted);
+    converted = (await fetchServerSchema(client)).converted;
   } catch (error) {
-    if (!(error instanceof AuthentikError)) throw error;
-    progress(`could not read the server's schema (${error.message}); using the bundled authentik ${bundled.version} schema`);
+    if (!(error instanceof ServerSchemaError)) throw error;
+    progress(`${error.message} Using the bundled authentik ${bundled.version} schema instead.`);
     return bundled;
   }
+  try {
+    mkdirSync(dirname(cache), { recursive: true });
+    writeFileSync(cache, JSON.stringify(converted));
+  } catch (error) {
+    progress(`could not cache the schema in ${cache} (${(error as Error).message}); it will be fetched again next time`);
+  }
+  return SchemaCatalog.fromConverted(converted);
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { AuthentikClient } from '../api/authentikClient';
+import { ServerSchemaError, fetchServerSchema, readServerSchema, type ServerSchema } from '../api/serverSchema';
 import { ResetSchemaRequest, SetSchemaRequest, type SchemaInfo } from '../../../server/src/protocol';
 import { SchemaCatalog } from '../../../server/src/schema/catalog';
 import type { ServerEntry, ServerRegistry } from './servers';
@@ -76,31 +77,49 @@ export class ConnectionManager implements vscode.Disposable {
     if (resetSchema) void this.languageClient()?.sendRequest<SchemaInfo>(ResetSchemaRequest).catch(() => undefined);
   }
 
+  /**
+   * The server's own schema when it runs another version than the bundled one: from the cache,
+   * else fetched (`fetchServerSchema`, the command line's too); cached only once it converts, so a
+   * schema that cannot be used is reported on every connection instead of hidden behind a cache.
+   */
   private async useServerSchema(client: AuthentikClient, server: ServerEntry, version: string, generation: number): Promise<void> {
-    const dir = join(this.storage.fsPath, 'schemas');
-    const cache = join(dir, `${version.replace(/[^\w.-]/g, '_')}.json`);
-    let openapi: string;
-    if (existsSync(cache)) openapi = readFileSync(cache, 'utf8');
-    else {
-      openapi = await client.schema({ format: 'json' });
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(cache, openapi);
-    }
-    if (generation !== this.generation) return;
     this.bundledCatalog ??= SchemaCatalog.fromDirectory(this.bundledSchemas);
+    const languageClient = this.languageClient();
     if (this.bundledCatalog.version === version) {
       this.serverCatalog = this.bundledCatalog;
-    } else {
+      if (languageClient) await languageClient.sendRequest<SchemaInfo>(ResetSchemaRequest).catch(() => undefined);
+      return;
+    }
+    const dir = join(this.storage.fsPath, 'schemas');
+    const cache = join(dir, `${version.replace(/[^\w.-]/g, '_')}.json`);
+    let schema: ServerSchema | undefined;
+    if (existsSync(cache)) {
       try {
-        this.serverCatalog = SchemaCatalog.fromOpenApiText(openapi, `${server.url}/api/v3/schema/`);
+        schema = readServerSchema(readFileSync(cache, 'utf8'), client.baseUrl);
       } catch (error) {
-        this.log.warn(`The schema of ${server.url} cannot be read: ${(error as Error).message}`);
+        this.log.warn(`The cached schema ${cache} cannot be used (${(error as Error).message}); fetching it again.`);
       }
     }
-    const languageClient = this.languageClient();
+    if (!schema) {
+      try {
+        schema = await fetchServerSchema(client);
+      } catch (error) {
+        if (!(error instanceof ServerSchemaError)) throw error;
+        this.log.warn(`${error.message} Using the bundled authentik ${this.bundledCatalog.version} schema instead.`);
+        return;
+      }
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(cache, schema.text);
+      } catch (error) {
+        this.log.warn(`The schema of ${server.url} could not be cached in ${cache}: ${(error as Error).message}`);
+      }
+    }
+    if (generation !== this.generation) return;
+    this.serverCatalog = SchemaCatalog.fromConverted(schema.converted);
     if (!languageClient) return;
     try {
-      await languageClient.sendRequest<SchemaInfo>(SetSchemaRequest, { openapi, source: `${server.url.replace(/\/+$/, '')}/api/v3/schema/` });
+      await languageClient.sendRequest<SchemaInfo>(SetSchemaRequest, { openapi: schema.text, source: schema.source });
     } catch (error) {
       this.log.warn(`The schema of ${server.url} (authentik ${version}) cannot be used; keeping the bundled one: ${(error as Error).message}`);
     }

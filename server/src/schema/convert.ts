@@ -35,11 +35,29 @@ const UNDOCUMENTED_DURATIONS: Readonly<Record<string, readonly string[]>> = {
  */
 const ALWAYS_READ_ONLY = new Set(['flow_set']);
 
+/**
+ * The longest OpenAPI document read. authentik 2026.8's `schema.yml` is 1.8 MB (1.4 MB as compact
+ * JSON, 2.6 MB indented); nine times that leaves room for versions to come, and bounds what
+ * a hostile or broken server can make the parser chew on.
+ */
+export const MAX_OPENAPI_TEXT_LENGTH = 16 * 1024 * 1024;
+/**
+ * YAML aliases expanded at most (the `yaml` package's own default). drf-spectacular writes no
+ * aliases at all — neither authentik 2025.8's nor 2026.8's schema has one — so this only ever
+ * stops an alias bomb ("billion laughs"), which would otherwise take minutes and gigabytes.
+ */
+const MAX_YAML_ALIAS_COUNT = 100;
+
 export function parseOpenApiText(text: string): OpenApiDocument {
+  if (text.length > MAX_OPENAPI_TEXT_LENGTH) {
+    throw new OpenApiConversionError(
+      `The OpenAPI document is ${(text.length / 1024 / 1024).toFixed(1)} MB long, more than the ${MAX_OPENAPI_TEXT_LENGTH / 1024 / 1024} MB an authentik schema could be: it was not read.`,
+    );
+  }
   let value: unknown;
   try {
     // JSON is YAML 1.2, so one parser reads both; JSON.parse reads JSON ten times faster.
-    value = /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: -1, uniqueKeys: false });
+    value = /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: MAX_YAML_ALIAS_COUNT, uniqueKeys: false });
   } catch (error) {
     throw new OpenApiConversionError(`The OpenAPI document is not valid YAML or JSON: ${(error as Error).message}`);
   }
