@@ -19,7 +19,7 @@ export { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle
 // Schemas: authentik's OpenAPI document converted into one JSON Schema per model, and the catalog in force.
 export { SchemaCatalog } from './schema/catalog';
 export { serializeCatalog } from './schema/catalogFiles';
-export { convertOpenApi, OpenApiConversionError, parseOpenApiText } from './schema/convert';
+export { catalogFromOpenApi, convertOpenApi, OpenApiConversionError, parseOpenApiText } from './schema/convert';
 export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, StageKind } from './schema/types';
 
 // Validation: the server's rules, severity as the server decides.

@@ -5,7 +5,7 @@
  */
 import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText } from '@authentik-stages/engine';
+import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText } from '@authentik-stages/engine';
 import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
 import { requestRunner } from './requestGuard';
 import { readSettings } from './settings';
@@ -105,7 +105,7 @@ function registerSchemaRequests(connection: Connection, languageService: () => S
   };
   connection.onRequest(SetSchemaRequest, (params) => {
     try {
-      return use('catalog' in params ? SchemaCatalog.fromConverted(params.catalog) : SchemaCatalog.fromOpenApiText(params.openapi, params.source));
+      return use('catalog' in params ? SchemaCatalog.fromConverted(params.catalog) : catalogFromOpenApi(params.openapi, params.source));
     } catch (error) {
       throw new ResponseError(ErrorCodes.InvalidParams, `The schema from ${params.source} cannot be used: ${(error as Error).message}`);
     }

@@ -4,7 +4,8 @@
  * HTTP concerns (token, JSON, timeouts, retries, errors) are the transport's (`http.ts`); paging
  * is `pagination.ts`'s. No `vscode` import: the command line and the tests use it as it is.
  */
-import { AuthentikError, AuthentikNotFoundError } from './errors';
+import { PRODUCT_VERSION } from '@authentik-stages/engine';
+import { AuthentikError, AuthentikInvalidResponseError, AuthentikNotFoundError } from './errors';
 import { HttpTransport, type FetchLike, type HttpMethod, type QueryParams, type RequestOptions, type Sleep } from './http';
 import { createNodeFetch } from './nodeFetch';
 import {
@@ -17,6 +18,7 @@ import {
   type ListAllQuery,
   type ListPageQuery,
   type ListQuery,
+  type ListSource,
   type PagesQuery,
 } from './pagination';
 import type { RetryOptions } from './retry';
@@ -54,9 +56,10 @@ export interface AuthentikClientOptions {
 /** Options of a call that takes no other parameters. */
 export type CallOptions = RequestOptions;
 
+/** The largest `/schema/` answer read: authentik's own document is under 3 MB, as JSON or YAML. */
+export const MAX_SCHEMA_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_RETRIES = 2;
-const CLIENT_VERSION = '0.1.0';
 
 function objectPath(apiPath: string, pk: string | number, suffix = ''): string {
   const pkText = String(pk);
@@ -68,6 +71,16 @@ function objectPath(apiPath: string, pk: string | number, suffix = ''): string {
 function collectionPath(apiPath: string): string {
   const path = apiPath.startsWith('/') ? apiPath : `/${apiPath}`;
   return path.endsWith('/') ? path : `${path}/`;
+}
+
+/** What is wrong with an `/admin/version/` answer, or `undefined` when nothing is. */
+function versionProblem(answer: unknown): string | undefined {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return 'an answer that is not an object';
+  const current = (answer as Record<string, unknown>)['version_current'];
+  if (current === undefined) return undefined;
+  if (typeof current !== 'string') return `"version_current" that is ${current === null ? 'null' : `a ${typeof current}`}, not a string`;
+  if (current.trim() === '' || current.length > 100 || /[\u0000-\u001f\u007f-\u009f]/.test(current)) return '"version_current" that is not a version (empty, too long or holding control characters)';
+  return undefined;
 }
 
 export class AuthentikClient {
@@ -97,7 +110,7 @@ export class AuthentikClient {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
       fetch: fetchImpl,
-      userAgent: options.userAgent ?? `authentik-stages-vscode/${CLIENT_VERSION} node/${process.versions.node}`,
+      userAgent: options.userAgent ?? `authentik-stages-vscode/${PRODUCT_VERSION} node/${process.versions.node}`,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
@@ -124,7 +137,7 @@ export class AuthentikClient {
   async listPage<T = StageObject>(apiPath: string, query: ListPageQuery = {}, options?: RequestOptions): Promise<Paginated<T>> {
     const path = collectionPath(apiPath);
     const raw = await this.http.request<unknown>({ method: 'GET', path, query: pageQueryParams(query) }, options);
-    return normalizePage<T>(raw, query.page ?? 1, query.pageSize ?? DEFAULT_PAGE_SIZE, `${this.baseUrl} ${path}`);
+    return normalizePage<T>(raw, query.page ?? 1, query.pageSize ?? DEFAULT_PAGE_SIZE, { server: this.baseUrl, path: `/api/v3${path}` });
   }
 
   /**
@@ -133,7 +146,7 @@ export class AuthentikClient {
    */
   pages<T = StageObject>(apiPath: string, query: PagesQuery = {}, options: RequestOptions = {}): AsyncGenerator<Paginated<T>, void, undefined> {
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    return iteratePages<T>((page, signal) => this.listPage<T>(apiPath, { ...query, page, pageSize }, { ...options, signal }), {
+    return iteratePages<T>((page, signal) => this.listPage<T>(apiPath, { ...query, page, pageSize }, { ...options, signal }), this.listSource(apiPath), {
       concurrency: query.concurrency ?? 1,
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -146,7 +159,7 @@ export class AuthentikClient {
   listAll<T = StageObject>(apiPath: string, query: ListAllQuery = {}, options: RequestOptions = {}): Promise<T[]> {
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
     const { onProgress, concurrency, ...listQuery } = query;
-    return collectAll<T>((page, signal) => this.listPage<T>(apiPath, { ...listQuery, page, pageSize }, { ...options, signal }), {
+    return collectAll<T>((page, signal) => this.listPage<T>(apiPath, { ...listQuery, page, pageSize }, { ...options, signal }), this.listSource(apiPath), {
       concurrency: concurrency ?? DEFAULT_LIST_CONCURRENCY,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(onProgress ? { onProgress } : {}),
@@ -154,23 +167,46 @@ export class AuthentikClient {
     });
   }
 
-  retrieve<T = StageObject>(apiPath: string, pk: string | number, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'GET', path: objectPath(apiPath, pk) }, options);
+  /**
+   * `answer` as the object (or list) authentik always sends there; anything else (a bare string,
+   * a list for an object, an empty body) is an error naming the server and the request.
+   */
+  private shaped<T>(shape: 'object' | 'list', method: HttpMethod, path: string, answer: unknown): T {
+    const isList = Array.isArray(answer);
+    const isObject = typeof answer === 'object' && answer !== null && !isList;
+    if (shape === 'list' ? isList : isObject) return answer as T;
+    const got = answer === undefined ? 'an empty body' : answer === null ? 'null' : isList ? 'a list' : isObject ? 'an object' : `a ${typeof answer}`;
+    throw new AuthentikInvalidResponseError(
+      `authentik at ${this.baseUrl} answered ${method} /api/v3${path} with ${got}, not the ${shape === 'list' ? 'list' : 'object'} authentik sends there. Check the server URL (it must be authentik itself).`,
+      { server: this.baseUrl, method, url: `${this.apiUrl}${path}`, status: 200, contentType: 'application/json', bodySnippet: '' },
+    );
+  }
+
+  private listSource(apiPath: string): ListSource {
+    return { server: this.baseUrl, path: `/api/v3${collectionPath(apiPath)}` };
+  }
+
+  async retrieve<T = StageObject>(apiPath: string, pk: string | number, options?: RequestOptions): Promise<T> {
+    const path = objectPath(apiPath, pk);
+    return this.shaped<T>('object', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   /** POST: never retried (a create that got no answer may have happened). */
-  create<T = StageObject>(apiPath: string, body: StageRequestBody, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'POST', path: collectionPath(apiPath), body }, options);
+  async create<T = StageObject>(apiPath: string, body: StageRequestBody, options?: RequestOptions): Promise<T> {
+    const path = collectionPath(apiPath);
+    return this.shaped<T>('object', 'POST', path, await this.http.request<unknown>({ method: 'POST', path, body }, options));
   }
 
   /** PUT: the whole object; idempotent, so retried on transient failures. */
-  update<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'PUT', path: objectPath(apiPath, pk), body }, options);
+  async update<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
+    const path = objectPath(apiPath, pk);
+    return this.shaped<T>('object', 'PUT', path, await this.http.request<unknown>({ method: 'PUT', path, body }, options));
   }
 
   /** PATCH: the given fields only; never retried. */
-  partialUpdate<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ method: 'PATCH', path: objectPath(apiPath, pk), body }, options);
+  async partialUpdate<T = StageObject>(apiPath: string, pk: string | number, body: StageRequestBody, options?: RequestOptions): Promise<T> {
+    const path = objectPath(apiPath, pk);
+    return this.shaped<T>('object', 'PATCH', path, await this.http.request<unknown>({ method: 'PATCH', path, body }, options));
   }
 
   /**
@@ -190,8 +226,9 @@ export class AuthentikClient {
   }
 
   /** What references the object (`…/<pk>/used_by/`): what a delete would affect. */
-  usedBy(apiPath: string, pk: string | number, options?: RequestOptions): Promise<UsedBy[]> {
-    return this.http.request<UsedBy[]>({ method: 'GET', path: objectPath(apiPath, pk, 'used_by/') }, options);
+  async usedBy(apiPath: string, pk: string | number, options?: RequestOptions): Promise<UsedBy[]> {
+    const path = objectPath(apiPath, pk, 'used_by/');
+    return this.shaped<UsedBy[]>('list', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   // ── Named endpoints ────────────────────────────────────────────────────────────────────────
@@ -202,18 +239,24 @@ export class AuthentikClient {
   }
 
   /** The creatable stage types (`/stages/all/types/`). */
-  stageTypes(options?: RequestOptions): Promise<StageType[]> {
-    return this.http.request<StageType[]>({ method: 'GET', path: '/stages/all/types/' }, options);
+  async stageTypes(options?: RequestOptions): Promise<StageType[]> {
+    const path = '/stages/all/types/';
+    return this.shaped<StageType[]>('list', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
   /** The email templates the server offers, built-in and custom (`/stages/email/templates/`). */
-  emailTemplates(options?: RequestOptions): Promise<EmailTemplate[]> {
-    return this.http.request<EmailTemplate[]>({ method: 'GET', path: '/stages/email/templates/' }, options);
+  async emailTemplates(options?: RequestOptions): Promise<EmailTemplate[]> {
+    const path = '/stages/email/templates/';
+    return this.shaped<EmailTemplate[]>('list', 'GET', path, await this.http.request<unknown>({ method: 'GET', path }, options));
   }
 
-  /** The server's OpenAPI document as text (`/schema/`, YAML by default), fetched without the token. */
+  /**
+   * The server's OpenAPI document as text (`/schema/`, YAML by default), fetched without the token,
+   * up to `MAX_SCHEMA_BYTES` unless told otherwise.
+   */
   schema(options: RequestOptions & { format?: 'yaml' | 'json' } = {}): Promise<string> {
-    const { format = 'yaml', ...requestOptions } = options;
+    const { format = 'yaml', ...rest } = options;
+    const requestOptions: RequestOptions = { maxBodyBytes: MAX_SCHEMA_BYTES, ...rest };
     return this.http.request<string>(
       {
         method: 'GET',
@@ -226,9 +269,22 @@ export class AuthentikClient {
     );
   }
 
-  /** The server's version (`/admin/version/`). */
-  version(options?: RequestOptions): Promise<Version> {
-    return this.http.request<Version>({ method: 'GET', path: '/admin/version/' }, options);
+  /**
+   * The server's version (`/admin/version/`). An answer that is not an object, or whose
+   * `version_current` is not a short string of printable characters, is an error: callers compare
+   * it, print it and name cache files after it.
+   */
+  async version(options?: RequestOptions): Promise<Version> {
+    const path = '/admin/version/';
+    const answer = await this.http.request<unknown>({ method: 'GET', path }, options);
+    const problem = versionProblem(answer);
+    if (problem) {
+      throw new AuthentikInvalidResponseError(
+        `authentik at ${this.baseUrl} answered GET /api/v3${path} with ${problem}. authentik always sends its version there: check the server URL (it must be authentik itself).`,
+        { server: this.baseUrl, method: 'GET', url: `${this.apiUrl}${path}`, status: 200, contentType: 'application/json', bodySnippet: '' },
+      );
+    }
+    return answer as Version;
   }
 
   /** The token's user (`/core/users/me/`): a cheap check that URL and token work. */

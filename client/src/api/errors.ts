@@ -4,12 +4,14 @@
  *
  *   AuthentikError                      base of everything thrown by the client
  *   ├─ AuthentikApiError                the server answered with a status ≥ 300
+ *   │  ├─ AuthentikRedirectError        3xx: never followed (it would take the token elsewhere)
  *   │  ├─ AuthentikValidationError      400: DRF field errors
  *   │  ├─ AuthentikAuthenticationError  401/403: token refused, or its user lacks a permission
  *   │  ├─ AuthentikNotFoundError        404
  *   │  ├─ AuthentikRateLimitError       429
  *   │  └─ AuthentikServerError          5xx
  *   ├─ AuthentikInvalidResponseError    a 2xx whose body is not the JSON authentik sends
+ *   │  └─ AuthentikResponseTooLargeError  a body past the size limit (any status)
  *   ├─ AuthentikConnectionError         no answer: refused, reset, dropped, DNS, TLS
  *   │  └─ AuthentikTimeoutError         no answer within the time limit
  *   └─ AuthentikAbortError              the caller cancelled (its AbortSignal fired)
@@ -221,6 +223,19 @@ export class AuthentikApiError extends AuthentikError {
   }
 }
 
+/**
+ * 3xx. The client never follows a redirect: it would send the token, and a write's body (secrets
+ * from `!Env` included), to wherever the server points. `location` is where it pointed (if it said).
+ */
+export class AuthentikRedirectError extends AuthentikApiError {
+  override readonly name: string = 'AuthentikRedirectError';
+  readonly location: string | undefined;
+  constructor(message: string, context: ErrorResponseContext, decoded: DecodedErrorBody) {
+    super(message, context, decoded);
+    this.location = this.headers['location'] || undefined;
+  }
+}
+
 /** 400: the server rejected the body; `fieldErrors` says which field and why. */
 export class AuthentikValidationError extends AuthentikApiError {
   override readonly name: string = 'AuthentikValidationError';
@@ -263,6 +278,16 @@ export class AuthentikInvalidResponseError extends AuthentikError {
     this.status = context.status;
     this.contentType = context.contentType;
     this.bodySnippet = context.bodySnippet;
+  }
+}
+
+/** The answer grew past the size limit: reading stopped there and none of it was used. */
+export class AuthentikResponseTooLargeError extends AuthentikInvalidResponseError {
+  override readonly name: string = 'AuthentikResponseTooLargeError';
+  readonly limitBytes: number;
+  constructor(message: string, context: AuthentikErrorContext & { status: number; contentType: string; bodySnippet: string; limitBytes: number }) {
+    super(message, context);
+    this.limitBytes = context.limitBytes;
   }
 }
 
@@ -345,15 +370,45 @@ export function errorFromResponse(context: ErrorResponseContext): AuthentikApiEr
       decoded,
     );
   }
-  if (status >= 300 && status < 400) {
-    const location = context.headers?.location;
-    return new AuthentikApiError(
-      `${server} redirected ${request} (${status})${location ? ` to ${location}` : ''}. Check the server URL: use the address authentik answers on, with the right scheme (https://).`,
-      context,
-      decoded,
-    );
+  if ((status >= 300 && status < 400) || status === 0) {
+    return new AuthentikRedirectError(redirectMessage(server, request, status, context), context, decoded);
   }
   return new AuthentikApiError(`${server} answered ${request} with ${status}${saidText}.`, context, decoded);
+}
+
+/** Where a redirect pointed, quoted and cut short (it is the server's text). */
+function redirectTarget(location: string): string {
+  const oneLine = location.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return JSON.stringify(oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine);
+}
+
+function redirectMessage(server: string, request: string, status: number, context: ErrorResponseContext): string {
+  const location = context.headers?.['location'];
+  const target = location ? ` to ${redirectTarget(location)}` : '';
+  let hint = '';
+  try {
+    const from = new URL(context.url ?? '');
+    const to = new URL(location ?? '', from);
+    if (location && to.host === from.host && from.protocol === 'http:' && to.protocol === 'https:') hint = ` (it redirects http:// to https://: use ${to.origin})`;
+  } catch {
+    // no usable Location: no hint
+  }
+  return `${server} redirected ${request} (${status || 'opaque redirect'})${target}. The redirect was not followed: nothing was sent to ${
+    location ? 'that address' : 'another address'
+  } — the token and the request stayed with ${context.server ?? 'the server you named'}. Fix the server URL (AUTHENTIK_URL, --url or the server's settings) to the address authentik answers on itself${hint}, then try again.`;
+}
+
+/** `1536` → `1.5 KiB`, for limits and sizes in messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 function capitalise(text: string): string {

@@ -11,16 +11,21 @@ import {
   AuthentikConnectionError,
   AuthentikError,
   AuthentikInvalidResponseError,
+  AuthentikResponseTooLargeError,
   AuthentikTimeoutError,
   errorFromResponse,
+  formatBytes,
   type AuthentikErrorContext,
 } from './errors';
+import { redactDeep, tokenRedactor, type Redactor } from './redact';
 import { DEFAULT_RETRY, isIdempotent, retryAfterMs, retryDecision, type AttemptFailure, type ResolvedRetryOptions, type RetryOptions } from './retry';
 
 /**
  * What the client needs of `fetch`. Node's global `fetch` fits, and so does a test's fake
  * `async (url, init) => new Response(…)`. The client always passes a string URL and an init with
- * `method`, `headers` (a plain object), `body` (a string or nothing) and `signal`.
+ * `method`, `headers` (a plain object), `body` (a string or nothing), `signal` and
+ * `redirect: 'manual'`: a redirect is never followed (it would carry the token and the body to
+ * wherever the server points); the transport reports it instead.
  */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -36,6 +41,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra request headers. `Authorization` cannot be set here. */
   headers?: Record<string, string>;
+  /** The largest answer accepted, in bytes; reading stops past it. Default `DEFAULT_MAX_BODY_BYTES`. */
+  maxBodyBytes?: number;
 }
 
 export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>;
@@ -55,6 +62,31 @@ export interface HttpRequest {
   responseType?: 'json' | 'text';
 }
 
+/**
+ * The largest answer read from an API endpoint. authentik's biggest JSON answers (a page of 100
+ * prompt stages, a flow export) are well under 1 MB; anything near this is not authentik.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The deepest JSON accepted. authentik's answers nest a few levels (a stage, its `flow_set`, a
+ * field error's item path); `JSON.parse` accepts any depth, but everything that walks the value
+ * afterwards recurses, and a body nested a million deep would overflow the stack there.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether `value` nests objects or lists deeper than `limit` (checked without recursion). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const inner of Object.values(next.value)) if (typeof inner === 'object' && inner !== null) stack.push({ value: inner, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface TransportOptions {
@@ -72,6 +104,8 @@ export interface TransportOptions {
   random?: () => number;
   /** Said in messages when the server refuses the token. */
   tokenHint?: string;
+  /** The largest body read, in bytes, unless a request says otherwise. Default `DEFAULT_MAX_BODY_BYTES`. */
+  maxBodyBytes?: number;
 }
 
 const abortableSleep: Sleep = (ms, signal) =>
@@ -156,9 +190,50 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 type AttemptResult =
   | { kind: 'response'; status: number; headers: Record<string, string>; text: string }
+  /** The body grew past the limit: reading stopped there, the connection was dropped. */
+  | { kind: 'too-large'; status: number; headers: Record<string, string>; limit: number }
   | { kind: 'network'; error: unknown }
-  | { kind: 'timeout' }
+  /** `stalled`: the headers had come (with this status) and part of the body, then nothing more. */
+  | { kind: 'timeout'; stalled?: { status: number; bytes: number } }
   | { kind: 'abort' };
+
+/** What has arrived of a response so far, for the message when the rest never does. */
+interface BodyProgress {
+  bytes: number;
+}
+
+/**
+ * The body as text, read chunk by chunk and given up on (the stream cancelled, so the connection
+ * closes) as soon as it passes `limit` bytes: a server sending without end costs at most `limit`.
+ * UTF-8 with a leading byte-order mark dropped, as `Response.text()` decodes.
+ */
+async function readBodyLimited(response: Response, limit: number, signal: AbortSignal, progress: BodyProgress): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    void response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const onAbort = (): void => void reader.cancel(signal.reason).catch(() => undefined);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const chunks: Uint8Array[] = [];
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      progress.bytes += value.byteLength;
+      if (progress.bytes > limit) {
+        void reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, progress.bytes));
+}
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|EPROTO/;
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
@@ -191,7 +266,8 @@ export class HttpTransport {
   readonly defaultTimeoutMs: number;
   readonly defaultMaxRetries: number;
   private readonly authorization: string | undefined;
-  private readonly redactToken: string;
+  private readonly redactor: Redactor;
+  private readonly maxBodyBytes: number;
   private readonly fetchImpl: FetchLike;
   private readonly userAgent: string;
   private readonly logger: ((line: string) => void) | undefined;
@@ -206,12 +282,12 @@ export class HttpTransport {
     const token = (options.token ?? '').trim();
     // A header value with a line break or control character makes fetch throw a TypeError that
     // quotes the value, token and all: refuse it here, without repeating it.
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(token) || /[^\u0000-\u00ff]/.test(token)) {
       throw new AuthentikError('The API token holds line breaks or other characters a token cannot have: copy it again from authentik (Directory → Tokens).');
     }
     this.authorization = token ? `Bearer ${token}` : undefined;
-    this.redactToken = token;
+    this.redactor = tokenRedactor(token);
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.defaultTimeoutMs = options.timeoutMs;
     this.defaultMaxRetries = options.maxRetries;
     this.fetchImpl = options.fetch;
@@ -223,9 +299,9 @@ export class HttpTransport {
     this.tokenHint = options.tokenHint;
   }
 
-  /** Replaces the token wherever it appears in `text`. */
+  /** Replaces the token wherever it appears in `text`, in any encoding a server might echo it in. */
   redact(text: string): string {
-    return this.redactToken.length >= 4 && text.includes(this.redactToken) ? text.split(this.redactToken).join('[token]') : text;
+    return this.redactor(text);
   }
 
   url(path: string, query?: QueryParams): string {
@@ -263,11 +339,17 @@ export class HttpTransport {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new AuthentikAbortError(`${method} ${url} was cancelled.`, context(attempt - 1));
       const started = Date.now();
-      const result = await this.attempt(url, { method, headers, ...(body === undefined ? {} : { body }) }, timeoutMs, signal);
+      const limit = options.maxBodyBytes ?? this.maxBodyBytes;
+      const result = await this.attempt(url, { method, headers, ...(body === undefined ? {} : { body }) }, timeoutMs, limit, signal);
       const elapsed = Date.now() - started;
       if (result.kind === 'abort') {
         this.log(`${method} ${url} → cancelled after ${elapsed} ms`);
         throw new AuthentikAbortError(`${method} ${url} was cancelled.`, context(attempt));
+      }
+      if (result.kind === 'too-large') {
+        // The same server sends the same oversized answer again: never retried.
+        this.log(`${method} ${url} → ${result.status} with a body over ${formatBytes(result.limit)} in ${elapsed} ms; stopped reading, not retried`);
+        throw this.tooLargeError(result, context(attempt));
       }
       if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
         this.log(`${method} ${url} → ${result.status} in ${elapsed} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
@@ -276,7 +358,11 @@ export class HttpTransport {
       const failure: AttemptFailure =
         result.kind === 'response' ? { kind: 'status', status: result.status, headers: result.headers } : { kind: result.kind };
       const outcome =
-        result.kind === 'response' ? `${result.status}` : result.kind === 'timeout' ? `timeout after ${timeoutMs} ms` : `network error ${networkErrorCode(result.error) ?? errorText(result.error)}`;
+        result.kind === 'response'
+          ? `${result.status}`
+          : result.kind === 'timeout'
+            ? `timeout after ${timeoutMs} ms${result.stalled ? ` (status ${result.stalled.status} and ${result.stalled.bytes} bytes of the body had come)` : ''}`
+            : `network error ${networkErrorCode(result.error) ?? errorText(result.error)}`;
       const decision = retryDecision(method, failure, attempt - 1, maxRetries, this.retryOptions, this.random);
       if (decision.retry) {
         this.log(`${method} ${url} → ${outcome} in ${elapsed} ms; retrying in ${decision.delayMs} ms (retry ${attempt} of ${maxRetries})`);
@@ -292,7 +378,13 @@ export class HttpTransport {
     }
   }
 
-  private async attempt(url: string, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  private async attempt(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    timeoutMs: number,
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptResult> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -301,14 +393,24 @@ export class HttpTransport {
     }, timeoutMs);
     const onAbort = (): void => controller.abort(signal?.reason);
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    let arrived: { status: number; progress: BodyProgress } | undefined;
     try {
       // The time limit covers the body too: a server that sends headers and then stalls times out.
-      const response = await raceAbort(this.fetchImpl(url, { ...init, signal: controller.signal }), controller.signal);
-      const text = init.method === 'HEAD' ? '' : await raceAbort(response.text(), controller.signal);
-      return { kind: 'response', status: response.status, headers: headersRecord(response.headers), text };
+      const response = await raceAbort(this.fetchImpl(url, { ...init, redirect: 'manual', signal: controller.signal }), controller.signal);
+      // A browser-style fetch hides a redirect's status and Location as an "opaque redirect".
+      const status = response.type === 'opaqueredirect' ? 0 : response.status;
+      arrived = { status, progress: { bytes: 0 } };
+      const headers = headersRecord(response.headers);
+      if (init.method === 'HEAD') {
+        void response.body?.cancel().catch(() => undefined);
+        return { kind: 'response', status, headers, text: '' };
+      }
+      const text = await raceAbort(readBodyLimited(response, limit, controller.signal, arrived.progress), controller.signal);
+      if (text === undefined) return { kind: 'too-large', status, headers, limit };
+      return { kind: 'response', status, headers, text };
     } catch (error) {
       if (signal?.aborted) return { kind: 'abort' };
-      if (timedOut) return { kind: 'timeout' };
+      if (timedOut) return { kind: 'timeout', ...(arrived ? { stalled: { status: arrived.status, bytes: arrived.progress.bytes } } : {}) };
       return { kind: 'network', error };
     } finally {
       clearTimeout(timer);
@@ -316,14 +418,25 @@ export class HttpTransport {
     }
   }
 
+  private tooLargeError(result: Extract<AttemptResult, { kind: 'too-large' }>, context: AuthentikErrorContext): AuthentikResponseTooLargeError {
+    const where = `${context.method} ${new URL(context.url ?? this.apiRoot).pathname}`;
+    const contentType = this.redact(result.headers['content-type'] ?? '');
+    return new AuthentikResponseTooLargeError(
+      `authentik at ${this.server} answered ${where} (${result.status}) with more than ${formatBytes(result.limit)}, far more than authentik sends for it: reading stopped there and nothing of it was used. Check the server URL: it must be authentik itself, not a proxy or another service.`,
+      { ...context, status: result.status, contentType, bodySnippet: '', limitBytes: result.limit },
+    );
+  }
+
   private decodeSuccess<T>(request: HttpRequest, result: { status: number; headers: Record<string, string>; text: string }, context: AuthentikErrorContext): T {
     if (request.responseType === 'text') return result.text as unknown as T;
     if (result.text.trim() === '') return undefined as unknown as T;
+    let value: unknown;
     try {
-      return JSON.parse(result.text) as T;
+      value = JSON.parse(result.text);
     } catch {
-      const contentType = result.headers['content-type'] ?? '';
-      const snippet = this.redact(result.text.slice(0, 200));
+      const contentType = this.redact(result.headers['content-type'] ?? '');
+      // Redacted whole, then cut: a cut first could keep the start of an echoed token.
+      const snippet = this.redact(result.text).slice(0, 200);
       const looksHtml = /html/i.test(contentType) || /^\s*</.test(result.text);
       throw new AuthentikInvalidResponseError(
         `${this.server} answered ${context.method} ${new URL(context.url ?? this.apiRoot).pathname} with ${
@@ -332,9 +445,16 @@ export class HttpTransport {
         { ...context, status: result.status, contentType, bodySnippet: snippet },
       );
     }
+    if (deeperThan(value, MAX_JSON_DEPTH)) {
+      throw new AuthentikInvalidResponseError(
+        `authentik at ${this.server} answered ${context.method} ${new URL(context.url ?? this.apiRoot).pathname} with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which authentik never sends: it was not used. Check the server URL: it must be authentik itself.`,
+        { ...context, status: result.status, contentType: this.redact(result.headers['content-type'] ?? ''), bodySnippet: '' },
+      );
+    }
+    return value as T;
   }
 
-  private failureError(result: Exclude<AttemptResult, { kind: 'abort' }>, context: AuthentikErrorContext, timeoutMs: number, retryAfter: number | undefined): AuthentikError {
+  private failureError(result: Exclude<AttemptResult, { kind: 'abort' | 'too-large' }>, context: AuthentikErrorContext, timeoutMs: number, retryAfter: number | undefined): AuthentikError {
     const where = `${context.method} ${new URL(context.url ?? this.apiRoot).pathname}`;
     const tries = context.attempts && context.attempts > 1 ? ` (${context.attempts} attempts)` : '';
     if (result.kind === 'response') {
@@ -342,7 +462,10 @@ export class HttpTransport {
       let body: unknown = text;
       if (text.trim()) {
         try {
-          body = JSON.parse(text);
+          const parsed: unknown = JSON.parse(text);
+          // Decoding can spell the token out of escapes the text redactor did not know: redact
+          // again. A body nested past the limit is kept as its (redacted) text: nothing walks that.
+          if (!deeperThan(parsed, MAX_JSON_DEPTH)) body = redactDeep(parsed, this.redactor);
         } catch {
           // not JSON: keep the text
         }
@@ -363,8 +486,11 @@ export class HttpTransport {
       ? ''
       : ` It was not retried: the server may or may not have applied it, so check before sending it again.`;
     if (result.kind === 'timeout') {
+      const stalled = result.stalled;
       return new AuthentikTimeoutError(
-        `authentik at ${this.server} did not answer ${where} within ${timeoutMs} ms${tries}. The server may be overloaded or unreachable: try again, or allow more time.${unsure}`,
+        stalled
+          ? `authentik at ${this.server} began answering ${where} (${stalled.status}, ${formatBytes(stalled.bytes)} of the body) and then stopped sending: the answer was not complete within ${timeoutMs} ms${tries}. The server or a proxy in front of it may be stuck: try again, or allow more time.${unsure}`
+          : `authentik at ${this.server} did not answer ${where} within ${timeoutMs} ms${tries}. The server may be overloaded or unreachable: try again, or allow more time.${unsure}`,
         { ...context, timeoutMs },
       );
     }

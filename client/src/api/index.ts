@@ -9,17 +9,20 @@ export {
   AuthentikInvalidResponseError,
   AuthentikNotFoundError,
   AuthentikRateLimitError,
+  AuthentikRedirectError,
+  AuthentikResponseTooLargeError,
   AuthentikServerError,
   AuthentikTimeoutError,
   AuthentikValidationError,
   decodeErrorBody,
   errorFromResponse,
+  formatBytes,
   type AuthentikErrorContext,
   type DecodedErrorBody,
   type ErrorResponseContext,
   type ValidationIssue,
 } from './errors';
-export { normalizeBaseUrl, queryString, type FetchLike, type HttpMethod, type QueryParams, type QueryValue, type RequestOptions, type Sleep } from './http';
+export { DEFAULT_MAX_BODY_BYTES, normalizeBaseUrl, queryString, type FetchLike, type HttpMethod, type QueryParams, type QueryValue, type RequestOptions, type Sleep } from './http';
 export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from './nodeFetch';
 export {
   DEFAULT_LIST_CONCURRENCY,
@@ -31,4 +34,5 @@ export {
   type PagesQuery,
 } from './pagination';
 export { DEFAULT_RETRY, backoffDelayMs, isIdempotent, isRetryableStatus, retryAfterMs, retryDecision, type RetryDecision, type RetryOptions } from './retry';
+export { fetchServerSchemaText, ServerSchemaError, serverSchemaSource, unusableSchema } from './serverSchema';
 export type * from './types';

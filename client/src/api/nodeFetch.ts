@@ -5,7 +5,10 @@
  * CAs plus the given PEM certificates (a self-signed server certificate or a private CA).
  *
  * It does what the transport needs and no more: string body, plain-object headers, `signal`;
- * redirects are returned as they are (the transport reports them), the body is read whole.
+ * redirects are returned as they are (the transport reports them, never follows them). The
+ * promise resolves when the headers arrive; the body is a stream read as the transport pulls it
+ * (so a body without end is stopped by the transport's size limit, and cancelling the stream or
+ * firing the signal closes the connection).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -52,34 +55,75 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
       if (init.headers) new Headers(init.headers).forEach((value, key) => (headers[key] = value));
       const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
       if (body) headers['content-length'] = String(body.length);
+      const premature = (): Error => Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' });
+      let failBody: ((error: unknown) => void) | undefined;
       const request = (secure ? https : http).request(target, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('aborted', () => reject(Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' })));
-        response.on('end', () => {
-          if (!response.complete) return reject(Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' }));
-          signal?.removeEventListener('abort', onAbort);
-          const status = response.statusCode ?? 0;
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value === undefined) continue;
-            for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-          }
-          const empty = status === 204 || status === 304 || init.method === 'HEAD';
-          try {
-            resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
-          } catch (error) {
-            reject(error);
-          }
-        });
+        const status = response.statusCode ?? 0;
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined) continue;
+          for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+        }
+        const empty = status === 204 || status === 304 || init.method === 'HEAD';
+        const done = (): void => signal?.removeEventListener('abort', onAbort);
+        let stream: ReadableStream<Uint8Array> | null = null;
+        if (empty) {
+          response.resume();
+          response.on('end', done);
+        } else {
+          let finished = false;
+          stream = new ReadableStream<Uint8Array>({
+            start(controller) {
+              const fail = (error: unknown): void => {
+                if (finished) return;
+                finished = true;
+                done();
+                controller.error(error);
+              };
+              failBody = fail;
+              response.on('data', (chunk: Buffer) => {
+                if (finished) return;
+                controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+                // Read no further ahead than the reader asks for.
+                if ((controller.desiredSize ?? 0) <= 0) response.pause();
+              });
+              response.on('error', fail);
+              response.on('aborted', () => fail(premature()));
+              response.on('end', () => {
+                if (!response.complete) return fail(premature());
+                if (finished) return;
+                finished = true;
+                done();
+                controller.close();
+              });
+            },
+            pull() {
+              response.resume();
+            },
+            cancel() {
+              finished = true;
+              done();
+              response.destroy();
+              request.destroy();
+            },
+          }, { highWaterMark: 4 });
+        }
+        try {
+          resolve(new Response(stream, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+        } catch (error) {
+          response.destroy();
+          reject(error);
+        }
       });
       const onAbort = (): void => {
+        const reason = abortReason(signal!);
         request.destroy();
-        reject(abortReason(signal!));
+        failBody?.(reason);
+        reject(reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', (error) => {
+        failBody?.(error);
         signal?.removeEventListener('abort', onAbort);
         reject(error);
       });

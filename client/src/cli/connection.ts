@@ -3,11 +3,13 @@
  * from a flag, so it stays out of shell history and process lists), the schema of the server's
  * own version, the workspace's sync state.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type ConvertedCatalog, convertOpenApi, parseOpenApiText, SchemaCatalog } from '@authentik-stages/engine';
+import { SchemaCatalog } from '@authentik-stages/engine';
 import { AuthentikClient } from '../api/authentikClient';
-import { AuthentikError } from '../api/errors';
+import { fetchServerSchemaText, ServerSchemaError } from '../api/serverSchema';
+import { readServerCatalog } from '../sync/serverCatalog';
+import { CatalogCache } from '../sync/catalogCache';
 import { BaseStore, SYNC_DIR } from '../sync/baseStore';
 import { CliExit, EXIT_USAGE, progress } from './output';
 
@@ -66,27 +68,35 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   return { url, client, catalog, bases: new BaseStore(workspaceRoot, url), workspaceRoot };
 }
 
-/** The bundled schemas when the server runs their version; else the server's own, converted once and cached. */
+/**
+ * The bundled schemas when the server runs their version; else the server's own, converted once
+ * (here: the command line is the engine's process) and cached. A schema that cannot be fetched or
+ * used (too large, not OpenAPI, an alias bomb) is reported and the bundled one used; it is not
+ * cached, so the next run tries again and says so again.
+ */
 async function catalogFor(client: AuthentikClient, version: string, bundledSchemas: string, workspaceRoot: string): Promise<SchemaCatalog> {
   const bundled = SchemaCatalog.fromDirectory(bundledSchemas);
   if (bundled.version === version) return bundled;
-  const cache = join(workspaceRoot, SYNC_DIR, 'cache', `schema-${version.replace(/[^\w.-]/g, '_')}.json`);
-  if (existsSync(cache)) {
-    try {
-      return SchemaCatalog.fromConverted(JSON.parse(readFileSync(cache, 'utf8')) as ConvertedCatalog);
-    } catch {
-      // A damaged cache is fetched again.
-    }
-  }
-  progress(`authentik ${version} differs from the bundled ${bundled.version}: fetching its schema`);
-  try {
-    const converted = convertOpenApi(parseOpenApiText(await client.schema({ format: 'json' })), { source: `${client.baseUrl}/api/v3/schema/` });
-    mkdirSync(dirname(cache), { recursive: true });
-    writeFileSync(cache, JSON.stringify(converted));
-    return SchemaCatalog.fromConverted(converted);
-  } catch (error) {
-    if (!(error instanceof AuthentikError)) throw error;
-    progress(`could not read the server's schema (${error.message}); using the bundled authentik ${bundled.version} schema`);
+  if (typeof version !== 'string' || version === '') {
+    progress(`authentik at ${client.baseUrl} did not say its version (version_current of /api/v3/admin/version/): using the bundled authentik ${bundled.version} schema`);
     return bundled;
   }
+  const cache = new CatalogCache(join(workspaceRoot, SYNC_DIR, 'cache'));
+  const cached = cache.get(version);
+  if (cached) return SchemaCatalog.fromConverted(cached);
+  progress(`authentik ${version} differs from the bundled ${bundled.version}: fetching its schema`);
+  let catalog: SchemaCatalog;
+  try {
+    catalog = readServerCatalog(await fetchServerSchemaText(client), client.baseUrl);
+  } catch (error) {
+    if (!(error instanceof ServerSchemaError)) throw error;
+    progress(`${error.message} Using the bundled authentik ${bundled.version} schema instead.`);
+    return bundled;
+  }
+  try {
+    cache.set(catalog.toConverted());
+  } catch (error) {
+    progress(`could not cache the schema of authentik ${version} (${(error as Error).message}); it will be fetched again next time`);
+  }
+  return catalog;
 }

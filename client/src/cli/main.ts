@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaCatalog } from '@authentik-stages/engine';
+import { catalogFromOpenApi, SchemaCatalog } from '@authentik-stages/engine';
 import { connect } from './connection';
 import { requireRegularFile, resolveFiles } from './glob';
 import { argumentError, describeFailure, EXIT_FINDINGS, printProblems, progress, usageError } from './output';
@@ -103,7 +103,7 @@ function runValidate(args: string[], format: string, schema: string | undefined,
 function schemaCatalog(schema: string, cwd: string): SchemaCatalog {
   requireRegularFile(schema, cwd, 'schema file');
   try {
-    return SchemaCatalog.fromOpenApiText(readFileSync(resolve(cwd, schema), 'utf8'), schema);
+    return catalogFromOpenApi(readFileSync(resolve(cwd, schema), 'utf8'), schema);
   } catch (error) {
     // The first line says what is wrong; a YAML error's excerpt of the file follows it.
     const [reason] = (error as Error).message.split('\n');

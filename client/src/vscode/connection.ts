@@ -3,12 +3,13 @@
  * OpenAPI schema handed to the language server, so files are validated against the version they
  * will be pushed to (cached per version in global storage; the bundled schemas without a server).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { AuthentikClient } from '../api/authentikClient';
-import { ResetSchemaRequest, SetSchemaRequest } from '@authentik-stages/protocol';
+import { fetchServerSchemaText, ServerSchemaError, serverSchemaSource, unusableSchema } from '../api/serverSchema';
+import { CatalogCache } from '../sync/catalogCache';
+import { CatalogRequest, ResetSchemaRequest, SetSchemaRequest } from '@authentik-stages/protocol';
 import { SchemaCatalog } from '@authentik-stages/engine';
 import type { ServerEntry, ServerRegistry } from './servers';
 
@@ -76,34 +77,49 @@ export class ConnectionManager implements vscode.Disposable {
     if (resetSchema) void this.languageClient()?.sendRequest(ResetSchemaRequest).catch(() => undefined);
   }
 
+  /**
+   * The server's own schema when it runs another version than the bundled one. Converted once, by
+   * the language server (the extension converts nothing): from the cache of converted catalogs,
+   * else fetched (`fetchServerSchemaText`, the command line's fetch too), handed over as text and
+   * the conversion asked back to be cached. Only what converted is cached, so a schema that cannot
+   * be used is reported on every connection instead of hidden behind a cache.
+   */
   private async useServerSchema(client: AuthentikClient, server: ServerEntry, version: string, generation: number): Promise<void> {
-    const dir = join(this.storage.fsPath, 'schemas');
-    const cache = join(dir, `${version.replace(/[^\w.-]/g, '_')}.json`);
-    let openapi: string;
-    if (existsSync(cache)) openapi = readFileSync(cache, 'utf8');
-    else {
-      openapi = await client.schema({ format: 'json' });
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(cache, openapi);
-    }
-    if (generation !== this.generation) return;
     this.bundledCatalog ??= SchemaCatalog.fromDirectory(this.bundledSchemas);
+    const languageClient = this.languageClient();
     if (this.bundledCatalog.version === version) {
       this.serverCatalog = this.bundledCatalog;
-    } else {
-      try {
-        this.serverCatalog = SchemaCatalog.fromOpenApiText(openapi, `${server.url}/api/v3/schema/`);
-      } catch (error) {
-        this.log.warn(`The schema of ${server.url} cannot be read: ${(error as Error).message}`);
-      }
+      if (languageClient) await languageClient.sendRequest(ResetSchemaRequest).catch(() => undefined);
+      return;
     }
-    const languageClient = this.languageClient();
     if (!languageClient) return;
+    const source = serverSchemaSource(server.url);
+    const fallback = `Using the bundled authentik ${this.bundledCatalog.version} schema instead.`;
+    const cache = new CatalogCache(join(this.storage.fsPath, 'schemas'));
+    let converted = cache.get(version);
     try {
-      await languageClient.sendRequest(SetSchemaRequest, { openapi, source: `${server.url.replace(/\/+$/, '')}/api/v3/schema/` });
+      if (converted) await languageClient.sendRequest(SetSchemaRequest, { catalog: converted, source });
+      else {
+        const openapi = await fetchServerSchemaText(client);
+        if (generation !== this.generation) return;
+        try {
+          await languageClient.sendRequest(SetSchemaRequest, { openapi, source });
+        } catch (error) {
+          throw unusableSchema(client.baseUrl, error);
+        }
+        converted = await languageClient.sendRequest(CatalogRequest);
+        try {
+          cache.set(converted);
+        } catch (error) {
+          this.log.warn(`The schema of ${server.url} could not be cached: ${(error as Error).message}`);
+        }
+      }
     } catch (error) {
-      this.log.warn(`The schema of ${server.url} (authentik ${version}) cannot be used; keeping the bundled one: ${(error as Error).message}`);
+      if (!(error instanceof ServerSchemaError)) throw error;
+      this.log.warn(`${error.message} ${fallback}`);
+      return;
     }
+    if (generation === this.generation) this.serverCatalog = SchemaCatalog.fromConverted(converted);
   }
 
   dispose(): void {

@@ -5,7 +5,6 @@
  * does not carry a JSON Schema validator.
  */
 import { readCatalogIndex, readSchemaFile } from './catalogFiles';
-import { convertOpenApi, parseOpenApiText } from './convert';
 import type { CatalogIndex, ConvertedCatalog, JsonSchema, ModelIndexEntry } from './types';
 
 export class SchemaCatalog {
@@ -27,11 +26,6 @@ export class SchemaCatalog {
       if (!schema) throw new Error(`The catalog has no schema for ${entry.model}`);
       return schema;
     });
-  }
-
-  /** Converts an OpenAPI document (YAML or JSON text), e.g. a connected server's `/api/v3/schema/`. */
-  static fromOpenApiText(text: string, source: string): SchemaCatalog {
-    return SchemaCatalog.fromConverted(convertOpenApi(parseOpenApiText(text), { source }));
   }
 
   /** The whole catalog as data (every schema read): what is cached and handed between processes. */

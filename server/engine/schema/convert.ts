@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { isOpenApiDocument, type OpenApiDocument, type OpenApiSchema } from './openapi';
+import { SchemaCatalog } from './catalog';
 import type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonSchemaType, JsonValue, ModelIndexEntry, StageKind } from './types';
 
 export class OpenApiConversionError extends Error {
@@ -35,11 +36,29 @@ const UNDOCUMENTED_DURATIONS: Readonly<Record<string, readonly string[]>> = {
  */
 const ALWAYS_READ_ONLY = new Set(['flow_set']);
 
+/**
+ * The longest OpenAPI document read. authentik 2026.8's `schema.yml` is 1.8 MB (1.4 MB as compact
+ * JSON, 2.6 MB indented); nine times that leaves room for versions to come, and bounds what
+ * a hostile or broken server can make the parser chew on.
+ */
+export const MAX_OPENAPI_TEXT_LENGTH = 16 * 1024 * 1024;
+/**
+ * YAML aliases expanded at most (the `yaml` package's own default). drf-spectacular writes no
+ * aliases at all — neither authentik 2025.8's nor 2026.8's schema has one — so this only ever
+ * stops an alias bomb ("billion laughs"), which would otherwise take minutes and gigabytes.
+ */
+const MAX_YAML_ALIAS_COUNT = 100;
+
 export function parseOpenApiText(text: string): OpenApiDocument {
+  if (text.length > MAX_OPENAPI_TEXT_LENGTH) {
+    throw new OpenApiConversionError(
+      `The OpenAPI document is ${(text.length / 1024 / 1024).toFixed(1)} MB long, more than the ${MAX_OPENAPI_TEXT_LENGTH / 1024 / 1024} MB an authentik schema could be: it was not read.`,
+    );
+  }
   let value: unknown;
   try {
     // JSON is YAML 1.2, so one parser reads both; JSON.parse reads JSON ten times faster.
-    value = /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: -1, uniqueKeys: false });
+    value = /^\s*\{/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: MAX_YAML_ALIAS_COUNT, uniqueKeys: false });
   } catch (error) {
     throw new OpenApiConversionError(`The OpenAPI document is not valid YAML or JSON: ${(error as Error).message}`);
   }
@@ -362,4 +381,9 @@ function parseEnumDescriptions(description: string | undefined, values: JsonValu
   for (const match of description.matchAll(/^\*\s+`([^`]*)`\s+-\s+(.*)$/gm)) labels.set(match[1]!, match[2]!.trim());
   if (labels.size === 0) return undefined;
   return values.map((value) => labels.get(String(value)) ?? '');
+}
+
+/** The catalog of an OpenAPI document (YAML or JSON text), e.g. a connected server's `/api/v3/schema/`. */
+export function catalogFromOpenApi(text: string, source: string): SchemaCatalog {
+  return SchemaCatalog.fromConverted(convertOpenApi(parseOpenApiText(text), { source }));
 }
