@@ -60,6 +60,12 @@ describe('extension manifest', () => {
     for (const url of [manifest.repository.url, manifest.bugs.url, manifest.homepage]) assert.doesNotThrow(() => new URL(url), url);
   });
 
+  it('the welcome view asks nothing of the user that the .vsix does not ship (no repository scripts)', () => {
+    const welcome = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { viewsWelcome: Array<{ contents: string }> } }).contributes.viewsWelcome;
+    assert.ok(welcome.length > 0);
+    for (const view of welcome) assert.doesNotMatch(view.contents, /npm run|sandbox/);
+  });
+
   it('ships the bundles it names', () => {
     assert.ok(existsSync(join(repoRoot, manifest.main)), manifest.main);
     assert.ok(existsSync(join(repoRoot, manifest.bin['authentik-stages']!)));

@@ -52,15 +52,19 @@ export class ConnectionManager implements vscode.Disposable {
     return this.current.kind === 'connected' ? this.current : undefined;
   }
 
-  /** (Re)connects to the active server; never throws. Runs in the background of activation. */
+  /**
+   * (Re)connects to the active server; never throws (it runs in the background of activation):
+   * whatever fails — the CA file, the secret storage, the server — is the error state, shown in
+   * the status bar and the Stages view, and logged.
+   */
   async refresh(): Promise<void> {
     const generation = ++this.generation;
     const server = this.servers.active();
     if (!server) return this.set({ kind: 'none' }, generation, true);
-    const client = await this.servers.client(server);
-    if (!client) return this.set({ kind: 'signed-out', server }, generation, true);
-    this.set({ kind: 'connecting', server }, generation, false);
     try {
+      const client = await this.servers.client(server);
+      if (!client) return this.set({ kind: 'signed-out', server }, generation, true);
+      this.set({ kind: 'connecting', server }, generation, false);
       const version = (await client.version()).version_current;
       this.set({ kind: 'connected', server, client, version }, generation, false);
       await this.useServerSchema(client, server, version, generation);

@@ -107,10 +107,13 @@ export class ServerRegistry implements vscode.Disposable {
 /** A client honouring `authentik.caFile` (a PEM file to trust, for self-signed servers). */
 export function createClient(url: string, token: string): AuthentikClient {
   const caFile = vscode.workspace.getConfiguration('authentik').get<string>('caFile', '').trim();
-  return new AuthentikClient({
-    baseUrl: url,
-    token,
-    tokenHint: 'run "authentik: Add Server…" again with a valid token',
-    ...(caFile ? { caCertificates: readFileSync(caFile, 'utf8') } : {}),
-  });
+  let caCertificates: string | undefined;
+  if (caFile) {
+    try {
+      caCertificates = readFileSync(caFile, 'utf8');
+    } catch (error) {
+      throw new Error(`The CA file of the authentik.caFile setting, ${caFile}, cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): fix the path or clear the setting.`);
+    }
+  }
+  return new AuthentikClient({ baseUrl: url, token, tokenHint: 'run "authentik: Add Server…" again with a valid token', ...(caCertificates === undefined ? {} : { caCertificates }) });
 }

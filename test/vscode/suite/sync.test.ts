@@ -191,4 +191,44 @@ describe('connected to an authentik server', function () {
     assert.match(readFileSync(denyUri.fsPath, 'utf8'), /^deny_message: Changed in the file$/m);
     assert.ok(vscode.languages.getDiagnostics(denyUri).some((d) => d.source === 'authentik server' && /changed on the server/.test(d.message)));
   });
+  it('a stage in the tree knows its parents, so it can be revealed', async () => {
+    const [server] = await api.tree.getChildren();
+    const types = await api.tree.getChildren(server);
+    const denyType = types.find((t) => t.kind === 'type' && t.entry.model === 'authentik_stages_deny.denystage')!;
+    const stage = (await api.tree.getChildren(denyType)).find((s) => s.kind === 'stage')!;
+    assert.equal(api.tree.getParent(stage), denyType);
+    assert.equal(api.tree.getParent(denyType), server);
+  });
+
+  it('a push blocked by errors sends nothing and repeats none of the language server’s diagnostics', async () => {
+    const uri = workspaceFile('authentik', 'blocked-push.stage.yaml');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('model: authentik_stages_email.emailstage\nname: e2e-blocked\nport: abc\n'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await waitFor('the language server’s error on port', () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'authentik' && d.message.startsWith('port:')), { events: [vscode.languages.onDidChangeDiagnostics], describe: () => describeDiagnostics(uri) });
+    sandbox.requests.clear();
+    const script = scriptedWindow({});
+    try {
+      await vscode.commands.executeCommand('authentikStages.push', uri);
+    } finally {
+      script.restore();
+    }
+    assert.ok(script.asked.some((q) => /was not pushed: it has errors/.test(q)), JSON.stringify(script.asked));
+    assert.equal(sandbox.requests.length, 0);
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'authentik server').map((d) => d.message), []);
+  });
+
+  it('a CA file that cannot be read is the connection’s error state (status bar, tree), and clearing it reconnects', async () => {
+    const config = vscode.workspace.getConfiguration('authentik');
+    await config.update('caFile', '/nonexistent/e2e-ca.pem', vscode.ConfigurationTarget.Global);
+    try {
+      const state = await waitFor('the error state', () => (api.connection.state.kind === 'error' ? api.connection.state : undefined), { events: [api.connection.onDidChange as vscode.Event<unknown>] });
+      assert.match(state.message, /authentik\.caFile setting, \/nonexistent\/e2e-ca\.pem, cannot be read \(ENOENT\)/);
+      const [row] = await api.tree.getChildren();
+      assert.equal(row?.kind, 'message');
+    } finally {
+      await config.update('caFile', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('connected again', () => api.connection.state.kind === 'connected', { events: [api.connection.onDidChange as vscode.Event<unknown>] });
+  });
 });
