@@ -1,0 +1,191 @@
+/**
+ * `!Find [model, [field, value], …]`, authentik's blueprint tag, as a stage file's reference.
+ *
+ * authentik's loader (authentik/blueprints/v1/common.py `Find`) reads the tag's first item as the
+ * model name and every further item as a list whose first two items are a field and a value; it
+ * resolves `apps.get_model(*model.split("."))` (the app label exact, the model name in any case)
+ * and ANDs `Q(field=value)` over the conditions, taking `.first()` — nothing or an arbitrary one
+ * of several. Stage files are stricter because the push resolves the tag itself, through the API:
+ * exact matches on the fields the table lists, exactly one object, `!Env` as the only nested tag.
+ */
+import { TaggedValue } from '../document/tags';
+import { findFieldOf, findTargetFit, targetModel, type FieldReference } from './lookup';
+
+export const FIND_TAG = '!Find';
+
+/** A condition's value: a scalar, or `!Env NAME` resolved from the environment at push time. */
+export type FindValue = string | number | boolean | null | TaggedValue;
+
+export interface FindQuery {
+  /** In blueprint form, the model part lower-cased as Django's `get_model` reads it. */
+  readonly model: string;
+  /** ANDed exact matches. */
+  readonly filters: ReadonlyArray<readonly [field: string, value: FindValue]>;
+}
+
+export interface FindProblem {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  /**
+   * Where in the tag: [] the tag itself, [0] the model, [i] its i-th condition, [i, 0] that
+   * condition's field, [i, 1] its value. Appended to the tag's JSON pointer, it is the pointer of
+   * the node to mark (the document keeps a location for every item of a tagged list).
+   */
+  readonly path: readonly number[];
+}
+
+export interface FindParse {
+  /** Present when the tag has no errors. */
+  readonly find?: FindQuery;
+  readonly problems: readonly FindProblem[];
+}
+
+const EXAMPLE = '!Find [authentik_flows.flow, [slug, default-authentication-flow]]';
+
+export function isFindTag(value: unknown): value is TaggedValue {
+  return value instanceof TaggedValue && value.tag === FIND_TAG;
+}
+
+/** Checks a `!Find` tag's shape: a model name, then [field, value] conditions. */
+export function parseFindTag(tag: TaggedValue): FindParse {
+  const problems: FindProblem[] = [];
+  const error = (path: number[], message: string) => problems.push({ severity: 'error', message, path });
+  if (tag.tag !== FIND_TAG) {
+    error([], `${tag.tag} is not !Find.`);
+    return { problems };
+  }
+  const items = tag.value;
+  if (!Array.isArray(items)) {
+    error([], `!Find takes a list, the model and then [field, value] conditions, e.g. ${EXAMPLE}; it was given ${describe(items)}.`);
+    return { problems };
+  }
+  if (items.length === 0) {
+    error([], `!Find [] names no model: write the model and a [field, value] condition, e.g. ${EXAMPLE}.`);
+    return { problems };
+  }
+  const model = readModel(items[0], error);
+  if (items.length === 1) {
+    error([], `!Find [${typeof items[0] === 'string' ? items[0] : 'model'}] has no [field, value] condition: authentik would take whichever object comes first. Name the object, e.g. [name, …].`);
+  }
+  const filters: Array<readonly [string, FindValue]> = [];
+  for (let i = 1; i < items.length; i++) {
+    const condition = readCondition(items[i], i, error, (path, message) => problems.push({ severity: 'warning', message, path }));
+    if (!condition) continue;
+    const [field, value] = condition;
+    const earlier = filters.find(([f, v]) => f === field && !(v instanceof TaggedValue) && !(value instanceof TaggedValue) && v !== value);
+    if (earlier) error([i, 1], `!Find gives ${field} twice (${JSON.stringify(earlier[1])} and ${JSON.stringify(value)}): conditions are all required, so no object can match.`);
+    filters.push(condition);
+  }
+  const failed = problems.some((p) => p.severity === 'error');
+  return failed || model === undefined ? { problems } : { find: { model, filters }, problems };
+}
+
+function readModel(item: unknown, error: (path: number[], message: string) => void): string | undefined {
+  if (item instanceof TaggedValue) {
+    error([0], `!Find's model must be written out (e.g. authentik_flows.flow), not given by ${item.tag}: the editor checks it against the field.`);
+    return undefined;
+  }
+  if (typeof item !== 'string') {
+    error([0], `!Find's first item is the model, a name such as authentik_flows.flow, not ${describe(item)}.`);
+    return undefined;
+  }
+  const parts = item.split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    error([0], `!Find: ${JSON.stringify(item)} is not a model name: authentik names a model app_label.model, e.g. authentik_flows.flow.`);
+    return undefined;
+  }
+  const [app, name] = parts as [string, string];
+  // Django's get_model finds the app by its exact label (authentik's are all lower-case) and the model in any case.
+  if (app !== app.toLowerCase() || /\s/.test(app)) {
+    error([0], `!Find: No installed app with label '${app}'. authentik's app labels are lower-case, e.g. ${app.trim().toLowerCase()}.`);
+    return undefined;
+  }
+  return `${app}.${name.toLowerCase()}`;
+}
+
+function readCondition(
+  item: unknown,
+  index: number,
+  error: (path: number[], message: string) => void,
+  warn: (path: number[], message: string) => void,
+): readonly [string, FindValue] | undefined {
+  const where = `!Find's condition ${index}`;
+  if (item instanceof TaggedValue || !Array.isArray(item)) {
+    error([index], `${where} is ${describe(item)}; each item after the model is a list [field, value], e.g. [slug, my-flow].`);
+    return undefined;
+  }
+  if (item.length < 2) {
+    error([index], `${where} ${item.length === 0 ? 'is empty' : 'has no value'}: write [field, value], e.g. [slug, my-flow].`);
+    return undefined;
+  }
+  if (item.length > 2) warn([index, 2], `${where} has ${item.length} items: only [field, value] is read, authentik ignores the rest.`);
+  const [field, value] = item as [unknown, unknown];
+  let ok = true;
+  if (typeof field !== 'string' || field === '') {
+    error([index, 0], `${where}: the field must be a field name written out, such as name or slug, not ${describe(field)}.`);
+    ok = false;
+  }
+  if (value instanceof TaggedValue) {
+    if (!value.isEnv) {
+      error([index, 1], `${where}: ${value.tag} cannot give a value here: the push resolves !Find itself, and only !Env NAME is resolved inside it.`);
+      ok = false;
+    } else if (!value.envName || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.envName)) {
+      error([index, 1], `${where}: !Env needs the name of an environment variable, e.g. !Env FLOW_SLUG.`);
+      ok = false;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    error([index, 1], `${where}: the value is matched exactly, so it is one text, number, boolean or null, not ${describe(value)}.`);
+    ok = false;
+  }
+  return ok ? [field as string, value as FindValue] : undefined;
+}
+
+/**
+ * Checks a parsed `!Find` against the field holding it: the model is one the field accepts and
+ * every condition names a field the model can be found by.
+ */
+export function checkFind(reference: FieldReference, find: FindQuery): FindProblem[] {
+  const problems: FindProblem[] = [];
+  if (!findTargetFit(reference, find.model)) {
+    const target = targetModel(reference.target);
+    const title = target?.title ?? reference.target;
+    const any = target?.subtypes ? ` or one of its types (${target.subtypes.slice(0, 3).join(', ')}, …)` : '';
+    problems.push({
+      severity: 'error',
+      path: [0],
+      message: `!Find: ${reference.field} takes ${article(title)} ${title} (${reference.target})${any}, not ${find.model}.`,
+    });
+    return problems;
+  }
+  const model = targetModel(find.model);
+  const known = Object.keys(model?.findFields ?? {});
+  find.filters.forEach(([field], i) => {
+    if (findFieldOf(find.model, field)) return;
+    const path = [i + 1, 0];
+    const list = known.join(', ');
+    if (field.includes('__')) {
+      const plain = field.slice(0, field.indexOf('__'));
+      problems.push({
+        severity: 'error',
+        path,
+        message: `!Find: ${field} is a Django lookup; a stage file's !Find is resolved through the API, which matches a field exactly. Write the field alone${known.includes(plain) ? ` (${plain})` : ''}; ${model?.title ?? find.model} can be found by ${list}.`,
+      });
+      return;
+    }
+    problems.push({ severity: 'error', path, message: `!Find: ${model?.title ?? find.model} has no field ${field} to be found by: it can be found by ${list}.` });
+  });
+  return problems;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+function describe(value: unknown): string {
+  if (value instanceof TaggedValue) return `a ${value.tag} tag`;
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
