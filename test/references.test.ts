@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseStageDocument } from '../server/engine/document/stageDocument';
 import { TaggedValue } from '../server/engine/document/tags';
-import { checkFind, isFindTag, parseFindTag, type FindParse } from '../server/engine/references/findTag';
+import { checkFind, fieldAcceptsObject, findApiQuery, findTagFor, isFindTag, parseFindTag, type FindParse, type FindQuery } from '../server/engine/references/findTag';
 import { findFieldOf, findTargetFit, isValidFindTarget, referenceFieldsOf, referenceOf, targetModel, type FieldReference } from '../server/engine/references/lookup';
 
 const IDENTIFICATION = 'authentik_stages_identification.identificationstage';
@@ -210,5 +210,72 @@ describe('checkFind', () => {
     assert.equal(text(problems[0]!.path), 'slug__iexact');
     assert.match(problems[1]!.message, /Flow has no field colour to be found by: it can be found by pk, flow_uuid, slug/);
     assert.equal(text(problems[1]!.path), 'colour');
+  });
+});
+
+describe('findApiQuery', () => {
+  const query = (yaml: string, pointer: string, env: Record<string, string> = {}) => {
+    const { parse } = findAt(yaml, pointer);
+    assert.ok(parse.find, 'a valid !Find');
+    return findApiQuery(parse.find, (tag) => env[tag.envName ?? '']);
+  };
+
+  it('filters on the exact filters the list endpoint has, and matches the results exactly', () => {
+    const flows = query('enrollment_flow: !Find [authentik_flows.flow, [slug, enroll], [title, Enroll me]]\n', '/enrollment_flow')!;
+    assert.equal(flows.apiPath, '/flows/instances/');
+    assert.deepEqual(flows.params, { slug: 'enroll' }, 'title has no filter; search is not sent beside an exact filter');
+    assert.equal(flows.matches({ pk: 'a', slug: 'enroll', title: 'Enroll me' }), true);
+    assert.equal(flows.matches({ pk: 'b', slug: 'Enroll', title: 'Enroll me' }), false, 'case matters, as for Q(slug=…)');
+    assert.equal(flows.matches({ pk: 'c', slug: 'enroll', title: 'Enroll' }), false);
+  });
+
+  it('narrows by search where there is no filter (policies by name), and compares numbers as text', () => {
+    const policies = query('validation_policies:\n  - !Find [authentik_policies.policy, [name, 2024]]\n', '/validation_policies/0')!;
+    assert.deepEqual(policies.params, { search: '2024' });
+    assert.equal(policies.matches({ pk: 'p', name: '2024' }), true);
+    assert.equal(policies.matches({ pk: 'p', name: 'policy-2024' }), false, 'search finds substrings; the match is exact');
+  });
+
+  it('reads the pk from the property the endpoint lists it under, and keeps to the type a base endpoint lists', () => {
+    const connector = query('connector: !Find [authentik_endpoints.connector, [pk, 6f1c]]\n', '/connector')!;
+    assert.equal(connector.matches({ connector_uuid: '6f1c', name: 'agent' }), true);
+    const oauth = query('source: !Find [authentik_sources_oauth.oauthsource, [slug, github]]\n', '/source')!;
+    assert.equal(oauth.apiPath, '/sources/all/');
+    assert.deepEqual(oauth.params, { slug: 'github' });
+    assert.equal(oauth.matches({ slug: 'github', meta_model_name: 'authentik_sources_oauth.oauthsource' }), true);
+    assert.equal(oauth.matches({ slug: 'github', meta_model_name: 'authentik_sources_saml.samlsource' }), false);
+    const any = query('source: !Find [authentik_core.source, [slug, github]]\n', '/source')!;
+    assert.equal(any.matches({ slug: 'github', meta_model_name: 'authentik_sources_saml.samlsource' }), true);
+  });
+
+  it('takes !Env values from the resolver, and gives nothing for an unset variable or an unknown field', () => {
+    const yaml = 'enrollment_flow: !Find [authentik_flows.flow, [slug, !Env FLOW_SLUG]]\n';
+    assert.deepEqual(query(yaml, '/enrollment_flow', { FLOW_SLUG: 'enroll' })!.params, { slug: 'enroll' });
+    assert.equal(query(yaml, '/enrollment_flow'), undefined);
+    const unknown: FindQuery = { model: 'authentik_flows.flow', filters: [['colour', 'red']] };
+    assert.equal(findApiQuery(unknown), undefined);
+  });
+});
+
+describe('fieldAcceptsObject and findTagFor', () => {
+  it('refuses an object of another type found through a base', () => {
+    const password = reference(IDENTIFICATION, 'password_stage');
+    assert.equal(fieldAcceptsObject(password, { meta_model_name: 'authentik_stages_password.passwordstage' }), true);
+    assert.equal(fieldAcceptsObject(password, { meta_model_name: 'authentik_stages_consent.consentstage' }), false);
+    const any = reference('authentik_stages_authenticator_validate.authenticatorvalidatestage', 'configuration_stages');
+    assert.equal(fieldAcceptsObject(any, { meta_model_name: 'authentik_stages_consent.consentstage' }), true);
+    assert.equal(fieldAcceptsObject(any, { meta_model_name: 'authentik_stages_future.futurestage' }), true, 'a stage type newer than the table');
+    assert.equal(fieldAcceptsObject(reference(IDENTIFICATION, 'enrollment_flow'), { slug: 'x' }), true);
+  });
+
+  it("writes the target's natural key, and nothing where the pk is the same on every server", () => {
+    const tag = findTagFor(reference(IDENTIFICATION, 'enrollment_flow'), { pk: 'u', slug: 'default-enrollment-flow', name: 'Enrollment' })!;
+    assert.equal(tag.tag, '!Find');
+    assert.deepEqual(tag.value, ['authentik_flows.flow', ['slug', 'default-enrollment-flow']]);
+    const written = findTagFor(reference('authentik_stages_prompt.promptstage', 'fields'), { pk: 'u', name: 'username' })!;
+    assert.deepEqual(parseFindTag(written).find, { model: 'authentik_stages_prompt.prompt', filters: [['name', 'username']] }, 'what pull writes, the parser reads back');
+    const validate = reference('authentik_stages_authenticator_validate.authenticatorvalidatestage', 'webauthn_allowed_device_types');
+    assert.equal(findTagFor(validate, { aaguid: 'ee882879-721c-4913-9775-3dfcce97072a', description: 'YubiKey 5' }), undefined);
+    assert.equal(findTagFor(reference(IDENTIFICATION, 'sources'), { pk: 'u', name: 'no slug' }), undefined);
   });
 });

@@ -10,6 +10,7 @@
  */
 import { TaggedValue } from '../document/tags';
 import { findFieldOf, findTargetFit, targetModel, type FieldReference } from './lookup';
+import { TARGET_MODELS } from './table';
 
 export const FIND_TAG = '!Find';
 
@@ -188,4 +189,84 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
   return `the ${typeof value} ${String(value)}`;
+}
+
+/** How the push asks the server for the objects a `!Find` names. */
+export interface FindApiQuery {
+  /** The list endpoint below /api/v3. */
+  readonly apiPath: string;
+  /** Query parameters that narrow the list (exact filters, else `search`); the results still go through `matches`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Whether a listed object is one the `!Find` names: every condition equal, and of the `!Find`'s type. */
+  readonly matches: (object: Readonly<Record<string, unknown>>) => boolean;
+}
+
+/**
+ * The API form of a checked `!Find` (see checkFind). `!Env` values must be resolved by the caller
+ * (`resolve` returns undefined for an unset variable, and then so does this).
+ *
+ * Values compare as Django compares them with a text field: `[slug, 123]` matches the slug "123";
+ * case matters, as it does for `Q(slug=…)` on PostgreSQL and for the API's filters.
+ */
+export function findApiQuery(find: FindQuery, resolve: (env: TaggedValue) => string | undefined = () => undefined): FindApiQuery | undefined {
+  const target = targetModel(find.model);
+  if (!target) return undefined;
+  const conditions: Array<{ property: string; value: string | number | boolean | null }> = [];
+  const params: Record<string, string> = {};
+  let search: string | undefined;
+  for (const [field, raw] of find.filters) {
+    const spec = findFieldOf(find.model, field);
+    if (!spec) return undefined;
+    const value = raw instanceof TaggedValue ? resolve(raw) : raw;
+    if (value === undefined) return undefined;
+    conditions.push({ property: spec.property ?? field, value });
+    if (value === null) continue;
+    if (spec.filter) params[spec.filter] = String(value);
+    else if (spec.searched && search === undefined) search = String(value);
+  }
+  // `search` is a case-insensitive substring match: only worth sending when no exact filter narrows the list.
+  if (search !== undefined && Object.keys(params).length === 0) params['search'] = search;
+  // A type reached through its base's endpoint (an OAuth source through /sources/all/) is told apart by meta_model_name.
+  const onlyType = target.mixedTypes && !target.subtypes ? find.model : undefined;
+  return {
+    apiPath: target.apiPath,
+    params,
+    matches: (object) => (onlyType === undefined || object['meta_model_name'] === onlyType) && conditions.every(({ property, value }) => sameValue(object[property], value)),
+  };
+}
+
+function sameValue(actual: unknown, wanted: string | number | boolean | null): boolean {
+  if (wanted === null || actual === null || actual === undefined) return wanted === null && (actual === null || actual === undefined);
+  if (typeof actual === 'boolean' || typeof wanted === 'boolean') return String(actual).toLowerCase() === String(wanted).toLowerCase();
+  return String(actual) === String(wanted);
+}
+
+/**
+ * Whether an object found for a field is of a type the field takes (`meta_model_name`, where the
+ * endpoint lists several types): a `!Find` on a base (`authentik_flows.stage` for a password
+ * stage) can find an object of the wrong type.
+ */
+export function fieldAcceptsObject(reference: FieldReference, object: Readonly<Record<string, unknown>>): boolean {
+  const type = object['meta_model_name'];
+  if (typeof type !== 'string') return true;
+  // A base target takes every type of it, including ones newer than this table.
+  if (TARGET_MODELS[reference.target]?.subtypes) return reference.accepts.includes(type) || !isKnownModel(type);
+  return type === reference.target;
+}
+
+function isKnownModel(model: string): boolean {
+  return Object.values(TARGET_MODELS).some((entry) => entry.model === model || entry.subtypes?.includes(model));
+}
+
+/**
+ * The `!Find` that `pull --references find` writes for an object a field points to: the field's
+ * target and the target's natural key. Undefined when a pk is as good (a WebAuthn AAGUID is the
+ * same on every server) or the object has no usable key.
+ */
+export function findTagFor(reference: FieldReference, object: Readonly<Record<string, unknown>>): TaggedValue | undefined {
+  const target = targetModel(reference.target);
+  if (!target || target.portablePk) return undefined;
+  const key = object[target.naturalKey];
+  if (typeof key !== 'string' || key === '') return undefined;
+  return new TaggedValue(FIND_TAG, [reference.target, [target.naturalKey, key]]);
 }
