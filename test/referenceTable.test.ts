@@ -20,6 +20,7 @@ interface Schema {
   readOnly?: boolean;
   items?: Schema;
   properties?: Record<string, Schema>;
+  required?: string[];
   allOf?: Schema[];
   oneOf?: Schema[];
   anyOf?: Schema[];
@@ -40,6 +41,7 @@ interface UuidField {
   field: string;
   many: boolean;
   nullable: boolean;
+  required: boolean;
 }
 
 const parsed = new Map<string, Doc>();
@@ -100,10 +102,11 @@ function uuidFields(doc: Doc): { fields: UuidField[]; unnamed: string[] } {
       unnamed.push(name);
       continue;
     }
-    for (const [field, property] of Object.entries(doc.components.schemas[name]?.properties ?? {})) {
+    const schema = doc.components.schemas[name];
+    for (const [field, property] of Object.entries(schema?.properties ?? {})) {
       if (property.readOnly) continue;
       const shape = uuidShape(doc, property);
-      if (shape) fields.push({ model, field, many: shape.many, nullable: property.nullable === true });
+      if (shape) fields.push({ model, field, many: shape.many, nullable: property.nullable === true, required: schema?.required?.includes(field) === true });
     }
   }
   return { fields, unnamed };
@@ -138,7 +141,7 @@ function coverageGaps(doc: Doc): string[] {
   }
 
   const targets = new Set<string>();
-  for (const { model, field, many, nullable } of fields) {
+  for (const { model, field, many, nullable, required } of fields) {
     const reference = referenceOf(model, field);
     if (!reference) {
       if (!Object.hasOwn(NOT_REFERENCES, field)) gaps.push(`${model}.${field}: a uuid${many ? ' list' : ''} field neither mapped nor listed as not a reference`);
@@ -146,6 +149,9 @@ function coverageGaps(doc: Doc): string[] {
     }
     if (reference.many !== many) gaps.push(`${model}.${field}: the table says ${reference.many ? 'a list' : 'one pk'}, the document ${many ? 'a list' : 'one pk'}`);
     if (!many && (reference.nullable === true) !== nullable) gaps.push(`${model}.${field}: the table says nullable=${reference.nullable === true}, the document ${nullable}`);
+    // A pk that may not be null, or a list that may not be empty, has no default: the document requires it.
+    const mustBeGiven = many ? reference.allowEmpty === false : reference.nullable !== true;
+    if (mustBeGiven !== required) gaps.push(`${model}.${field}: the table says it ${mustBeGiven ? 'must' : 'need not'} be given, the document ${required ? 'requires' : 'does not require'} it`);
     targets.add(reference.target);
     const base = baseOf(reference.target);
     if (base) targets.add(base.model);

@@ -409,3 +409,14 @@ export const TARGET_MODELS: Readonly<Record<string, TargetModel>> = {
     findFields: { pk: { property: 'aaguid', filter: 'aaguid' }, aaguid: { filter: 'aaguid', searched: true }, description: { filter: 'description', searched: true } },
   },
 };
+
+/**
+ * Stage names are unique across every stage type (Stage.name unique=True), so DRF checks a new
+ * name against all stages and answers in Django's words. The prompt stage serializer redefines
+ * `name` with a validator over prompt stages only, in DRF's generic words: a prompt stage taking
+ * the name of a stage of another type passes it and is refused by the database instead.
+ */
+export const STAGE_NAME_TAKEN: { readonly message: string; readonly byModel: Readonly<Record<string, string>> } = {
+  message: 'stage with this name already exists.',
+  byModel: { 'authentik_stages_prompt.promptstage': 'This field must be unique.' },
+};
