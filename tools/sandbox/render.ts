@@ -62,6 +62,11 @@ export class Renderer {
     return out;
   }
 
+  /** A model serializer's answer: every property of the schema, each from `valueOf` (undefined: an empty value of its type). */
+  fromValues(schemaName: string, valueOf: (name: string) => unknown): Record<string, unknown> {
+    return this.shape(this.propsOf(schemaName), valueOf);
+  }
+
   /** Any component schema from plain values (`Version`, `SessionUser`, …); nested `$ref` objects recurse; optional properties without a value are left out. */
   bySchema(schemaName: string, values: Values): Record<string, unknown> {
     if (!this.catalog.api.schemas[schemaName]?.['properties']) return { ...values }; // a document without it: the values as they are
