@@ -856,7 +856,7 @@ describe('sandbox: the objects stages reference (list, search, filters, retrieve
     }
   });
 
-  it('flows: filters designation (a checked choice), slug, name, flow_uuid; search over name, slug, designation, title; retrieved by slug only', async () => {
+  it('flows (designation a checked choice, slug, name, flow_uuid; search; retrieved by slug only), sources and prompts: filters, search, retrieve', async () => {
     assert.deepEqual(await names('/flows/instances/', 'slug'), ['default-authentication-flow', 'default-enrollment-flow', 'default-recovery-flow']);
     assert.deepEqual(await names('/flows/instances/?designation=enrollment', 'slug'), ['default-enrollment-flow']);
     assert.deepEqual((await api(sb, 'GET', '/flows/instances/?designation=login')).json, { designation: ['Select a valid choice. login is not one of the available choices.'] });
@@ -868,9 +868,7 @@ describe('sandbox: the objects stages reference (list, search, filters, retrieve
     const flow = await api(sb, 'GET', '/flows/instances/default-recovery-flow/');
     assert.equal(flow.json['pk'], demoUuid('flow:default-recovery-flow'));
     assert.deepEqual((await api(sb, 'GET', `/flows/instances/${demoUuid('flow:default-recovery-flow')}/`)).json, { detail: 'No Flow matches the given query.' });
-  });
-
-  it('sources and prompts: the documented filters, search, retrieve', async () => {
+    // Sources and prompts, likewise.
     assert.deepEqual(await names('/sources/all/', 'slug'), ['corporate-ldap', 'github']);
     assert.deepEqual(await names('/sources/all/?name=GitHub', 'slug'), ['github']);
     assert.deepEqual(await names('/sources/all/?slug=corporate-ldap', 'name'), ['Corporate LDAP']);
