@@ -880,7 +880,7 @@ describe('sandbox: the objects stages reference (list, search, filters, retrieve
     assert.deepEqual(await names('/stages/prompt/prompts/?field_key=username'), ['default-enrollment-field-username']);
   });
 
-  it('the demo stages reference the seeded objects by pk', async () => {
+  it('the demo stages reference the seeded objects by pk, and used_by says so', async () => {
     const ident = await api(sb, 'GET', `/stages/identification/${pk('default-authentication-identification')}/`);
     assert.equal(ident.json['password_stage'], pk('default-authentication-password'));
     assert.deepEqual(ident.json['sources'], [demoUuid('source:github')]);
@@ -890,6 +890,14 @@ describe('sandbox: the objects stages reference (list, search, filters, retrieve
     assert.deepEqual(prompt.json['validation_policies'], [demoUuid('policy:default-password-change-password-policy')]);
     const write = await api(sb, 'GET', `/stages/user_write/${pk('default-enrollment-user-write')}/`);
     assert.equal(write.json['create_users_group'], demoUuid('group:demo-enrolled-users'));
+    // used_by says which stages reference an object, and what deleting it would do to them.
+    assert.deepEqual((await api(sb, 'GET', `/core/groups/${demoUuid('group:demo-enrolled-users')}/used_by/`)).body, [
+      { app: 'authentik_stages_user_write', model_name: 'userwritestage', pk: pk('default-enrollment-user-write'), name: 'default-enrollment-user-write', action: 'set_null' },
+    ]);
+    assert.deepEqual((await api(sb, 'GET', `/policies/all/${demoUuid('policy:default-password-change-password-policy')}/used_by/`)).body, [
+      { app: 'authentik_stages_prompt', model_name: 'promptstage', pk: pk('default-enrollment-prompt'), name: 'default-enrollment-prompt', action: 'cascade_many' },
+    ]);
+    assert.deepEqual((await api(sb, 'GET', `/crypto/certificatekeypairs/${demoUuid('cert:demo-client-ca')}/used_by/`)).body, []);
   });
 });
 

@@ -148,6 +148,8 @@ export class ApiRouter {
       if (!catalog.api.paths[endpoint.listPath]) continue;
       this.add(endpoint.listPath, { GET: (c) => this.listObjects(c, endpoint) });
       if (catalog.api.paths[endpoint.detailPath]) this.add(endpoint.detailPath, { GET: (c) => this.withObject(c, endpoint, (kind, o) => json(200, this.renderObject(endpoint, kind, o, c))) });
+      const usedBy = `${endpoint.detailPath}used_by/`;
+      if (catalog.api.paths[usedBy]) this.add(usedBy, { GET: (c) => this.withObject(c, endpoint, (_kind, o) => json(200, store.usedBy(o.pk))) });
     }
     // Literal segments win over parameters (`/stages/all/types/` before `/stages/all/{stage_uuid}/`).
     const params = (r: Route): number => r.segments.filter((s) => s.startsWith('{')).length;

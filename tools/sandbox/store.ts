@@ -689,7 +689,12 @@ export class SandboxStore {
       const b = this.bindings.get(bindingPk);
       if (b) out.push({ app: 'authentik_flows', model_name: 'flowstagebinding', pk: b.pk, name: `Flow-stage binding #${b.order} to ${b.target}`, action: 'cascade' });
     }
-    const kind = this.stages.has(pk) ? 'stage' : this.prompts.has(pk) ? 'prompt' : this.flows.has(pk) ? 'flow' : this.sources.has(pk) ? 'source' : undefined;
+    const kind =
+      this.stages.has(pk) ? 'stage'
+      : this.prompts.has(pk) ? 'prompt'
+      : this.flows.has(pk) ? 'flow'
+      : this.sources.has(pk) ? 'source'
+      : OTHER_KINDS.find((k) => this.others.get(k)?.has(pk));
     if (kind === 'flow') {
       for (const b of this.bindings.values()) {
         if (b.target === pk)
