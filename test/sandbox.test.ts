@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { OBJECT_ENDPOINTS } from '../tools/sandbox/objectKinds';
 import { demoUuid } from '../tools/sandbox/seed';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../tools/sandbox/server';
 import { olderOpenApi, pinnedOpenApi, repoRoot } from './support/paths';
@@ -436,6 +437,52 @@ for (const [label, schemaPath, typeCount] of [
         assert.equal((await api(sb, 'GET', `${type.listPath}${id}/`)).status, 404, type.model);
       }
     });
+
+    /** Where the sandbox lists a reference target, and the field its objects carry their pk in. */
+    function endpointOf(target: string): { path: string; pkField: string } {
+      if (target === 'flow') return { path: '/flows/instances/', pkField: 'pk' };
+      if (target === 'source') return { path: '/sources/all/', pkField: 'pk' };
+      if (target === 'prompt') return { path: '/stages/prompt/prompts/', pkField: 'pk' };
+      if (target === 'stage') return { path: '/stages/all/', pkField: 'pk' };
+      if (target.startsWith('stage:')) return { path: sb.catalog.byModel.get(target.slice('stage:'.length))!.listPath, pkField: 'pk' };
+      const endpoint = OBJECT_ENDPOINTS.find((e) => e.kinds.length === 1 && e.kinds[0] === target);
+      assert.ok(endpoint, `no list endpoint for ${target}`);
+      return { path: endpoint.listPath, pkField: target === 'webauthndevicetype' ? 'aaguid' : target === 'connector' ? 'connector_uuid' : 'pk' };
+    }
+
+    it('every reference field of every stage type: its target is listed, and a pk naming nothing or another model is refused as DRF does', async () => {
+      const missing = '00000000-0000-4000-8000-00000000abcd';
+      let checked = 0;
+      for (const type of sb.catalog.types) {
+        for (const field of type.fields.filter((f) => f.kind === 'pk' || f.kind === 'manypk')) {
+          const where = `${type.typeName}.${field.name}`;
+          assert.ok(field.target, `${where} has no reference target`);
+          const target = field.target;
+          if (target.startsWith('stage:') && sb.store.listStages(target.slice('stage:'.length)).length === 0) {
+            sb.store.addStage({ model: target.slice('stage:'.length), name: unique('target') });
+          }
+          const right = valueFor({ kind: 'pk', target }) as string;
+          const { path, pkField } = endpointOf(target);
+          const listed = await api(sb, 'GET', `${path}?page_size=100`);
+          assert.equal(listed.status, 200, `${where}: GET ${path} ${listed.status}`);
+          assert.ok((listed.json['results'] as Json[]).some((r) => r[pkField] === right), `${where}: ${path} lists ${right}`);
+          // Another model's object: a stage where anything else belongs, a flow where a stage (of any type) belongs.
+          const wrong = target === 'stage' ? sb.store.listFlows()[0]!.pk : pk('default-deny');
+          const base: Json = { ...(EXTRA[type.typeName] ?? {}) };
+          for (const other of type.fields) if (other.required) base[other.name] = valueFor(other);
+          for (const bad of [missing, wrong]) {
+            const body = { ...base, name: unique(type.modelName), [field.name]: field.kind === 'manypk' ? [right, bad] : bad };
+            const reply = await api(sb, 'POST', type.listPath, { body });
+            assert.equal(reply.status, 400, `${where} = ${bad}: ${reply.text}`);
+            assert.deepEqual(reply.json[field.name], [`Invalid pk "${bad}" - object does not exist.`], where);
+          }
+          const good = await api(sb, 'POST', type.listPath, { body: { ...base, name: unique(type.modelName), [field.name]: field.kind === 'manypk' ? [right] : right } });
+          assert.equal(good.status, 201, `${where} = ${right}: ${good.text}`);
+          checked++;
+        }
+      }
+      assert.ok(checked >= 20, `${checked} reference fields`);
+    });
   });
 }
 
@@ -662,6 +709,270 @@ describe('sandbox: /stages/all/, types, flows and used_by', () => {
       (promptObj.json['prompt_stages_obj'] as Json[]).map((s) => s['name']),
       ['default-enrollment-prompt'],
     );
+  });
+});
+
+describe('sandbox: the objects stages reference (list, search, filters, retrieve)', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+
+  const names = async (path: string, key = 'name'): Promise<unknown[]> => {
+    const reply = await api(sb, 'GET', path);
+    assert.equal(reply.status, 200, `${path}: ${reply.text}`);
+    return (reply.json['results'] as Json[]).map((r) => r[key]);
+  };
+  const schemaKeys = (schema: string): string[] => Object.keys(sb.catalog.api.schemas[schema]!['properties'] as Json);
+
+  it('/policies/all/: every subclass in the Policy shape, ordered by name, searched by name, bindings__isnull and promptstage__isnull', async () => {
+    const list = await api(sb, 'GET', '/policies/all/');
+    const results = list.json['results'] as Json[];
+    assert.deepEqual(
+      results.map((p) => p['name']),
+      ['default-password-change-password-policy', 'default-recovery-skip-if-restored', 'default-source-enrollment-if-sso', 'demo-reputation-policy'],
+    );
+    assert.deepEqual(Object.keys(results[0]!), schemaKeys('Policy'));
+    assert.deepEqual(
+      [results[0]!['pk'], results[0]!['meta_model_name'], results[0]!['component'], results[0]!['verbose_name'], results[0]!['verbose_name_plural']],
+      [demoUuid('policy:default-password-change-password-policy'), 'authentik_policies_password.passwordpolicy', 'ak-policy-password-form', 'Password Policy', 'Password Policies'],
+    );
+    assert.deepEqual(await names('/policies/all/?search=SOURCE'), ['default-source-enrollment-if-sso']);
+    assert.deepEqual(await names('/policies/all/?bindings__isnull=false'), ['default-source-enrollment-if-sso']);
+    // The demo enrollment prompt stage validates with the password policy.
+    assert.deepEqual(await names('/policies/all/?promptstage__isnull=false'), ['default-password-change-password-policy']);
+    assert.deepEqual(await names('/policies/all/?ordering=-name&page_size=2'), ['demo-reputation-policy', 'default-source-enrollment-if-sso']);
+    const one = await api(sb, 'GET', `/policies/all/${demoUuid('policy:demo-reputation')}/`);
+    assert.equal(one.json['verbose_name'], 'Reputation Policy');
+    assert.equal(one.json['execution_logging'], true);
+    assert.deepEqual((await api(sb, 'GET', `/policies/all/${demoUuid('group:demo-support')}/`)).json, { detail: 'No Policy matches the given query.' });
+    assert.equal((await api(sb, 'GET', '/policies/all/not-a-uuid/')).status, 404);
+  });
+
+  it('/core/groups/: search over name and is_superuser, the name/is_superuser/attributes/members filters, include_* shaping the answer', async () => {
+    assert.deepEqual(await names('/core/groups/'), ['authentik Admins', 'demo-enrolled-users', 'demo-support']);
+    assert.deepEqual(await names('/core/groups/?search=true'), ['authentik Admins']);
+    assert.deepEqual(await names('/core/groups/?search=demo'), ['demo-enrolled-users', 'demo-support']);
+    assert.deepEqual(await names('/core/groups/?is_superuser=false'), ['demo-enrolled-users', 'demo-support']);
+    assert.deepEqual(await names('/core/groups/?name=demo-support'), ['demo-support']);
+    assert.deepEqual(await names(`/core/groups/?attributes=${encodeURIComponent('{"team": "support"}')}`), ['demo-support']);
+    assert.deepEqual((await api(sb, 'GET', '/core/groups/?attributes=nope')).json, ['filter: failed to parse JSON'] as unknown as Json);
+    assert.deepEqual((await api(sb, 'GET', '/core/groups/?attributes=%5B1%5D')).json, ['filter: value must be key:value mapping'] as unknown as Json);
+    assert.deepEqual(await names('/core/groups/?members_by_pk=1'), ['authentik Admins']);
+    assert.deepEqual(await names('/core/groups/?members_by_username=akadmin'), ['authentik Admins']);
+    assert.deepEqual((await api(sb, 'GET', '/core/groups/?members_by_pk=42')).json, { members_by_pk: ['Select a valid choice. 42 is not one of the available choices.'] });
+    const admins = await api(sb, 'GET', `/core/groups/${demoUuid('group:authentik Admins')}/`);
+    assert.deepEqual(Object.keys(admins.json), schemaKeys('Group'));
+    assert.equal(admins.json['is_superuser'], true);
+    assert.equal((admins.json['users_obj'] as Json[])[0]!['username'], 'akadmin');
+    assert.equal(admins.json['parents_obj'], null, 'include_parents defaults to false');
+    const shaped = await api(sb, 'GET', `/core/groups/${demoUuid('group:authentik Admins')}/?include_users=false&include_parents=true`);
+    assert.equal(shaped.json['users_obj'], null);
+    assert.deepEqual(shaped.json['parents_obj'], []);
+    assert.equal((await names('/core/groups/?include_users=false')).length, 3, 'include_* is no filter');
+    assert.deepEqual((await api(sb, 'GET', `/core/groups/${demoUuid('policy:demo-reputation')}/`)).json, { detail: 'No Group matches the given query.' });
+  });
+
+  it('/crypto/certificatekeypairs/: has_key, key_type (checked choices), name; download URLs', async () => {
+    assert.deepEqual(await names('/crypto/certificatekeypairs/'), ['authentik Self-signed Certificate', 'demo-client-ca']);
+    assert.deepEqual(await names('/crypto/certificatekeypairs/?has_key=true'), ['authentik Self-signed Certificate']);
+    assert.equal((await names('/crypto/certificatekeypairs/?has_key=false')).length, 2, 'filter_has_key only filters on true');
+    assert.deepEqual(await names('/crypto/certificatekeypairs/?key_type=ec'), ['demo-client-ca']);
+    assert.deepEqual(await names('/crypto/certificatekeypairs/?key_type=ec&key_type=rsa'), ['authentik Self-signed Certificate', 'demo-client-ca']);
+    assert.deepEqual((await api(sb, 'GET', '/crypto/certificatekeypairs/?key_type=dsb')).json, { key_type: ['Select a valid choice. dsb is not one of the available choices.'] });
+    assert.deepEqual(await names('/crypto/certificatekeypairs/?search=client'), ['demo-client-ca']);
+    const ca = await api(sb, 'GET', `/crypto/certificatekeypairs/${demoUuid('cert:demo-client-ca')}/`);
+    assert.deepEqual(Object.keys(ca.json), schemaKeys('CertificateKeyPair'));
+    assert.equal(ca.json['private_key_available'], false);
+    assert.equal(ca.json['certificate_download_url'], `/api/v3/crypto/certificatekeypairs/${demoUuid('cert:demo-client-ca')}/view_certificate/?download`);
+  });
+
+  it('/propertymappings/all/ lists webhook and other mappings (name, managed, managed__isnull); /propertymappings/notification/ only webhook mappings', async () => {
+    assert.deepEqual(await names('/propertymappings/all/'), [
+      'authentik default LDAP Mapping: Name',
+      'authentik default LDAP Mapping: mail',
+      'demo-github-username',
+      'demo-sms-webhook-mapping',
+    ]);
+    assert.deepEqual(await names('/propertymappings/all/?managed__isnull=true'), ['demo-github-username', 'demo-sms-webhook-mapping']);
+    assert.deepEqual(await names('/propertymappings/all/?managed=goauthentik.io/sources/ldap/default-mail&managed=goauthentik.io/sources/ldap/default-name'), [
+      'authentik default LDAP Mapping: Name',
+      'authentik default LDAP Mapping: mail',
+    ]);
+    assert.deepEqual(await names('/propertymappings/all/?search=sms'), ['demo-sms-webhook-mapping']);
+    const webhook = await api(sb, 'GET', `/propertymappings/all/${demoUuid('mapping:sms')}/`);
+    assert.deepEqual(Object.keys(webhook.json), schemaKeys('PropertyMapping'));
+    assert.deepEqual([webhook.json['meta_model_name'], webhook.json['component']], ['authentik_events.notificationwebhookmapping', 'ak-property-mapping-notification-form']);
+    assert.deepEqual(await names('/propertymappings/notification/'), ['demo-sms-webhook-mapping']);
+    const plain = await api(sb, 'GET', `/propertymappings/notification/${demoUuid('mapping:sms')}/`);
+    assert.deepEqual(Object.keys(plain.json), schemaKeys('NotificationWebhookMapping'));
+    assert.deepEqual((await api(sb, 'GET', `/propertymappings/notification/${demoUuid('mapping:ldap-name')}/`)).json, {
+      detail: 'No NotificationWebhookMapping matches the given query.',
+    });
+  });
+
+  it('/stages/authenticator/webauthn_device_types/: aaguid and description (search over both, filters), retrieved by AAGUID', async () => {
+    const all = (await api(sb, 'GET', '/stages/authenticator/webauthn_device_types/')).json['results'] as Json[];
+    assert.equal(all.length, 4);
+    assert.deepEqual(Object.keys(all[0]!), ['aaguid', 'description']);
+    assert.deepEqual(await names('/stages/authenticator/webauthn_device_types/?search=yubi', 'description'), ['YubiKey 5 Series']);
+    assert.deepEqual(await names('/stages/authenticator/webauthn_device_types/?search=cb69481e', 'description'), ['YubiKey 5 Series']);
+    assert.deepEqual(await names('/stages/authenticator/webauthn_device_types/?description=Windows%20Hello', 'aaguid'), ['08987058-cadc-4b81-b6e1-30de50dcbe96']);
+    assert.deepEqual((await api(sb, 'GET', '/stages/authenticator/webauthn_device_types/?aaguid=nope')).json, { aaguid: ['Enter a valid UUID.'] });
+    const one = await api(sb, 'GET', '/stages/authenticator/webauthn_device_types/CB69481E-8FF7-4039-93EC-0A2729A154A8/');
+    assert.deepEqual(one.json, { aaguid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', description: 'YubiKey 5 Series' });
+    // A stage's `<field>_obj` shows the objects its references name.
+    const mfa = await api(sb, 'GET', `/stages/authenticator/validate/${pk('default-authentication-mfa-validation')}/`);
+    assert.deepEqual(
+      (mfa.json['webauthn_allowed_device_types_obj'] as Json[]).map((d) => d['description']),
+      ['YubiKey 5 Series', 'Windows Hello'],
+    );
+  });
+
+  it('/endpoints/connectors/: connector_uuid as the pk, search by name, the connector_obj of an endpoint stage; absent from 2025.8', async () => {
+    const connectors = (await api(sb, 'GET', '/endpoints/connectors/?search=agent')).json['results'] as Json[];
+    assert.deepEqual(connectors, [
+      {
+        connector_uuid: demoUuid('connector:agent'),
+        name: 'demo-agent-connector',
+        enabled: true,
+        component: 'ak-endpoints-connector-agent-form',
+        verbose_name: 'Agent Connector',
+        verbose_name_plural: 'Agent Connectors',
+        meta_model_name: 'authentik_endpoints_connectors_agent.agentconnector',
+      },
+    ]);
+    assert.deepEqual((await api(sb, 'GET', `/endpoints/connectors/${demoUuid('connector:agent')}/`)).json, connectors[0]);
+    const stage = await api(sb, 'POST', '/stages/endpoints/', { body: { name: unique('endpoint'), connector: demoUuid('connector:agent') } });
+    assert.equal(stage.status, 201, stage.text);
+    assert.deepEqual(stage.json['connector_obj'], connectors[0]);
+    const older = await startSandbox2025();
+    try {
+      assert.equal((await api(older, 'GET', '/endpoints/connectors/')).status, 404);
+      assert.equal((await api(older, 'GET', '/policies/all/')).status, 200);
+    } finally {
+      await older.close();
+    }
+  });
+
+  it('flows (designation a checked choice, slug, name, flow_uuid; search; retrieved by slug only), sources and prompts: filters, search, retrieve', async () => {
+    assert.deepEqual(await names('/flows/instances/', 'slug'), ['default-authentication-flow', 'default-enrollment-flow', 'default-recovery-flow']);
+    assert.deepEqual(await names('/flows/instances/?designation=enrollment', 'slug'), ['default-enrollment-flow']);
+    assert.deepEqual((await api(sb, 'GET', '/flows/instances/?designation=login')).json, { designation: ['Select a valid choice. login is not one of the available choices.'] });
+    assert.deepEqual(await names('/flows/instances/?slug=default-recovery-flow', 'title'), ['Reset your password']);
+    assert.deepEqual(await names('/flows/instances/?name=Default%20enrollment%20Flow', 'slug'), ['default-enrollment-flow']);
+    assert.deepEqual(await names(`/flows/instances/?flow_uuid=${demoUuid('flow:default-recovery-flow')}`, 'slug'), ['default-recovery-flow']);
+    assert.deepEqual(await names('/flows/instances/?search=reset', 'slug'), ['default-recovery-flow']);
+    assert.deepEqual(await names('/flows/instances/?search=recovery', 'slug'), ['default-recovery-flow']);
+    const flow = await api(sb, 'GET', '/flows/instances/default-recovery-flow/');
+    assert.equal(flow.json['pk'], demoUuid('flow:default-recovery-flow'));
+    assert.deepEqual((await api(sb, 'GET', `/flows/instances/${demoUuid('flow:default-recovery-flow')}/`)).json, { detail: 'No Flow matches the given query.' });
+    // Sources and prompts, likewise.
+    assert.deepEqual(await names('/sources/all/', 'slug'), ['corporate-ldap', 'github']);
+    assert.deepEqual(await names('/sources/all/?name=GitHub', 'slug'), ['github']);
+    assert.deepEqual(await names('/sources/all/?slug=corporate-ldap', 'name'), ['Corporate LDAP']);
+    assert.deepEqual(await names(`/sources/all/?pbm_uuid=${demoUuid('source:github')}`, 'slug'), ['github']);
+    assert.deepEqual(await names('/sources/all/?search=corporate', 'slug'), ['corporate-ldap']);
+    assert.equal((await api(sb, 'GET', '/sources/all/github/')).json['pk'], demoUuid('source:github'));
+    assert.deepEqual(await names('/stages/prompt/prompts/?type=password'), ['default-enrollment-field-password']);
+    assert.deepEqual((await api(sb, 'GET', '/stages/prompt/prompts/?type=secret')).json, { type: ['Select a valid choice. secret is not one of the available choices.'] });
+    assert.deepEqual(await names('/stages/prompt/prompts/?field_key=username'), ['default-enrollment-field-username']);
+  });
+
+  it('the demo stages reference the seeded objects by pk, and used_by says so', async () => {
+    const ident = await api(sb, 'GET', `/stages/identification/${pk('default-authentication-identification')}/`);
+    assert.equal(ident.json['password_stage'], pk('default-authentication-password'));
+    assert.deepEqual(ident.json['sources'], [demoUuid('source:github')]);
+    assert.equal(ident.json['enrollment_flow'], demoUuid('flow:default-enrollment-flow'));
+    assert.equal(ident.json['recovery_flow'], demoUuid('flow:default-recovery-flow'));
+    const prompt = await api(sb, 'GET', `/stages/prompt/stages/${pk('default-enrollment-prompt')}/`);
+    assert.deepEqual(prompt.json['validation_policies'], [demoUuid('policy:default-password-change-password-policy')]);
+    const write = await api(sb, 'GET', `/stages/user_write/${pk('default-enrollment-user-write')}/`);
+    assert.equal(write.json['create_users_group'], demoUuid('group:demo-enrolled-users'));
+    // used_by says which stages reference an object, and what deleting it would do to them.
+    assert.deepEqual((await api(sb, 'GET', `/core/groups/${demoUuid('group:demo-enrolled-users')}/used_by/`)).body, [
+      { app: 'authentik_stages_user_write', model_name: 'userwritestage', pk: pk('default-enrollment-user-write'), name: 'default-enrollment-user-write', action: 'set_null' },
+    ]);
+    assert.deepEqual((await api(sb, 'GET', `/policies/all/${demoUuid('policy:default-password-change-password-policy')}/used_by/`)).body, [
+      { app: 'authentik_stages_prompt', model_name: 'promptstage', pk: pk('default-enrollment-prompt'), name: 'default-enrollment-prompt', action: 'cascade_many' },
+    ]);
+    assert.deepEqual((await api(sb, 'GET', `/crypto/certificatekeypairs/${demoUuid('cert:demo-client-ca')}/used_by/`)).body, []);
+  });
+});
+
+describe('sandbox: references on create and update (PrimaryKeyRelatedField)', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start();
+  });
+  after(() => sb.close());
+  const post = (path: string, body: Json): Promise<Reply> => api(sb, 'POST', path, { body: { name: unique('ref'), ...body } });
+  const doesNotExist = (value: string): string[] => [`Invalid pk "${value}" - object does not exist.`];
+
+  it('a pk of another model is refused on that field with DRF message, whatever the model', async () => {
+    const group = demoUuid('group:demo-support');
+    const policy = demoUuid('policy:demo-reputation');
+    const ldapMapping = demoUuid('mapping:ldap-name');
+    assert.deepEqual((await post('/stages/user_write/', { create_users_group: policy })).json, { create_users_group: doesNotExist(policy) });
+    assert.deepEqual((await post('/stages/prompt/stages/', { fields: [demoUuid('prompt:username')], validation_policies: [group] })).json, { validation_policies: doesNotExist(group) });
+    assert.deepEqual((await post('/stages/prompt/stages/', { fields: [pk('default-deny')] })).json, { fields: doesNotExist(pk('default-deny')) });
+    // A source property mapping is a property mapping, but not a webhook mapping.
+    assert.deepEqual((await post('/stages/authenticator/sms/', { provider: 'generic', from_number: '+1', account_sid: 'a', auth: 'b', mapping: ldapMapping })).json, {
+      mapping: doesNotExist(ldapMapping),
+    });
+    assert.deepEqual((await post('/stages/mtls/', { mode: 'optional', cert_attribute: 'subject', user_attribute: 'email', certificate_authorities: [group] })).json, {
+      certificate_authorities: doesNotExist(group),
+    });
+    assert.deepEqual((await post('/stages/authenticator/validate/', { webauthn_allowed_device_types: [demoUuid('cert:demo-client-ca')] })).json, {
+      webauthn_allowed_device_types: doesNotExist(demoUuid('cert:demo-client-ca')),
+    });
+    assert.deepEqual((await post('/stages/endpoints/', { connector: policy })).json, { connector: doesNotExist(policy) });
+    const ok = await post('/stages/user_write/', { create_users_group: group.toUpperCase() });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json['create_users_group'], group);
+  });
+
+  it("a concrete-typed stage field takes only that type (webauthn_stage is an authenticator-validate stage, as authentik's models.py says); flows of any designation", async () => {
+    const setup = sb.store.addStage({ model: 'authentik_stages_authenticator_webauthn.authenticatorwebauthnstage', name: unique('webauthn-setup') });
+    const wrong = await post('/stages/identification/', { user_fields: ['email'], webauthn_stage: setup.pk });
+    assert.deepEqual(wrong.json, { webauthn_stage: doesNotExist(setup.pk) });
+    const right = await post('/stages/identification/', { user_fields: ['email'], webauthn_stage: pk('default-authentication-mfa-validation') });
+    assert.equal(right.status, 201, right.text);
+    const consent = await api(sb, 'PATCH', `/stages/identification/${pk('default-authentication-identification')}/`, { body: { password_stage: pk('default-enrollment-consent') } });
+    assert.deepEqual(consent.json, { password_stage: doesNotExist(pk('default-enrollment-consent')) });
+    // Flow references take a flow of any designation: authentik's models put no limit_choices_to on them.
+    const anyFlow = await post('/stages/identification/', { user_fields: ['email'], recovery_flow: demoUuid('flow:default-authentication-flow') });
+    assert.equal(anyFlow.status, 201, anyFlow.text);
+  });
+});
+
+describe('sandbox: the store API for referenced objects', () => {
+  it('adds (with defaults), gets, finds, lists and deletes policies, groups, … ; deleting clears the references', async () => {
+    const sb = await start({ seed: {} });
+    try {
+      const [first, second] = sb.store.addObjects('group', [{ name: 'ops' }, { name: 'dev', attributes: { team: 'dev' } }]);
+      assert.deepEqual([first!.num_pk, second!.num_pk, first!['is_superuser'], first!['users']], [1, 2, false, []]);
+      const policy = sb.store.addObject('policy', { name: 'strong', model: 'authentik_policies_password.passwordpolicy' });
+      assert.equal(sb.store.getObject('policy', policy.pk.toUpperCase())?.name, 'strong');
+      assert.equal(sb.store.findObject('group', 'dev')?.pk, second!.pk);
+      assert.deepEqual(
+        sb.store.listObjects('group').map((g) => g.name),
+        ['ops', 'dev'],
+      );
+      assert.throws(() => sb.store.addObject('widget' as 'group', { name: 'x' }), /unknown object kind "widget" \(one of policy, group/);
+      const listed = await api(sb, 'GET', '/policies/all/');
+      assert.deepEqual(
+        (listed.json['results'] as Json[]).map((p) => [p['name'], p['verbose_name']]),
+        [['strong', 'Password Policy']],
+      );
+      const stage = sb.store.addStage({ model: 'authentik_stages_user_write.userwritestage', name: 'writer', create_users_group: first!.pk });
+      assert.equal(sb.store.deleteObject('group', first!.pk), true);
+      assert.equal(sb.store.getStage(stage.pk)?.['create_users_group'], null, 'a nullable reference is set to null');
+      assert.equal((await api(sb, 'GET', `/core/groups/${first!.pk}/`)).status, 404);
+    } finally {
+      await sb.close();
+    }
   });
 });
 

@@ -16,9 +16,19 @@ export interface ListSpec<T> {
   filters: readonly QueryParam[];
   /** For a related-object filter: does the pk exist? `undefined` when the parameter is not a relation. */
   relationExists?(param: string, pk: string): boolean | undefined;
+  /** Query parameters the document lists that shape the answer instead of filtering it (`include_users`). */
+  ignoredParams?: ReadonlySet<string>;
+  /**
+   * A filter with a method of its own (a FilterSet's `filter_<name>`): a predicate, `{error}` (the
+   * 400 body), `'none'` (the method leaves the list as it is), or undefined when the parameter is
+   * an ordinary field filter.
+   */
+  customFilter?(param: QueryParam, values: string[]): ((item: T) => boolean) | { error: unknown } | 'none' | undefined;
 }
 
-export type ListResult<T> = { ok: true; items: T[] } | { ok: false; status: number; body: Record<string, unknown> };
+export type ListResult<T> = { ok: true; items: T[] } | { ok: false; status: number; body: unknown };
+
+const invalidChoice = (raw: string): string => `Select a valid choice. ${raw} is not one of the available choices.`;
 
 export interface PageSettings {
   defaultPageSize: number;
@@ -60,7 +70,7 @@ function filterError(param: QueryParam, raw: string, spec: ListSpec<unknown>): {
     return raw.trim() === '' || Number.isNaN(value) ? { message: 'Enter a number.' } : { value };
   }
   if (param.choices && param.type !== 'array') {
-    return param.choices.includes(raw) ? { value: raw } : { message: `Select a valid choice. ${raw} is not one of the available choices.` };
+    return param.choices.includes(raw) ? { value: raw } : { message: invalidChoice(raw) };
   }
   if (param.format === 'uuid' && param.type !== 'array') {
     const pk = uuidFromHex(raw);
@@ -79,18 +89,35 @@ export function listItems<T>(items: readonly T[], query: URLSearchParams, spec: 
   let out = [...items];
   const errors: Record<string, string[]> = {};
   for (const param of spec.filters) {
+    if (spec.ignoredParams?.has(param.name)) continue;
+    const custom = spec.customFilter?.(
+      param,
+      query.getAll(param.name).filter((v) => v !== ''),
+    );
+    if (custom !== undefined) {
+      if (custom === 'none') continue;
+      if (typeof custom !== 'function') return { ok: false, status: 400, body: custom.error };
+      out = out.filter(custom);
+      continue;
+    }
     if (param.type === 'array') {
       const wanted = query.getAll(param.name).filter((v) => v !== '');
       if (wanted.length === 0) continue;
+      const badChoice = param.choices ? wanted.find((v) => !param.choices!.includes(v)) : undefined;
+      if (badChoice !== undefined) {
+        errors[param.name] = [invalidChoice(badChoice)];
+        continue;
+      }
       const pks = wanted.map((v) => (param.format === 'uuid' ? uuidFromHex(v) : v));
       const bad = wanted.find((_, i) => pks[i] === null);
       if (bad !== undefined) {
         errors[param.name] = [`“${bad}” is not a valid UUID.`];
         continue;
       }
+      // A many-valued field matches when it holds one of the values; a plain field when it is one.
       out = out.filter((item) => {
         const value = spec.valueOf(item, param.name);
-        return Array.isArray(value) && pks.some((pk) => value.includes(pk));
+        return Array.isArray(value) ? pks.some((pk) => value.includes(pk)) : pks.includes(value as string);
       });
       continue;
     }

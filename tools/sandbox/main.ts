@@ -9,7 +9,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --port <n>           port on 127.0.0.1 (default 9000; 0 picks a free one)
   --host <addr>        address to listen on (default 127.0.0.1)
   --token <t>          the API token clients must send as "Authorization: Bearer <t>" (default sandbox-token)
-  --seed <file>        seed data (JSON, format in test/sandbox/seed.ts; default: demo data)
+  --seed <file>        seed data (JSON, format in tools/sandbox/seed.ts; default: demo data)
   --state <file>       keep the state in this JSON file (loaded when it exists, written after every change)
   --schema <file>      the OpenAPI document to serve (default: @goauthentik/api's schema.yml)
   --latency <ms>       add this delay to every request

@@ -112,7 +112,11 @@ export function filterParams(api: OpenApiDocument, path: string): QueryParam[] {
     const entry: QueryParam = { name: param['name'], type };
     if (typeof schema['format'] === 'string') entry.format = schema['format'];
     const items = type === 'array' ? resolve(api, schema['items']) : schema;
-    if (Array.isArray(items['enum'])) entry.choices = (items['enum'] as unknown[]).map(String);
+    // An enum filter is `enum: […]` or (drf-spectacular's choice fields) `allOf: [{$ref: …Enum}]`.
+    const enumOf = (s: JsonSchema): unknown[] | undefined =>
+      Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : Array.isArray(s['allOf']) ? (s['allOf'] as unknown[]).map((x) => resolve(api, x)['enum']).find(Array.isArray) : undefined;
+    const choices = enumOf(items);
+    if (choices) entry.choices = choices.filter((c) => c !== null && c !== '').map(String);
     if (type === 'array' && typeof items['format'] === 'string') entry.format = items['format'];
     out.push(entry);
   }

@@ -8,10 +8,14 @@
 import type { Catalog, ResponseProperty, StageType } from './catalog';
 import { responseProperties } from './catalog';
 import { ServerError } from './drfFields';
+import { objectValue } from './objectKinds';
 import { emptyValueFor, resolve, type JsonSchema } from './openapi';
+import { OTHER_KINDS, type OtherKind } from './stageRules';
 import type { SandboxStore, StoredBinding, StoredFlow, StoredSource } from './store';
 
 type Values = Readonly<Record<string, unknown>>;
+
+const NO_QUERY = new URLSearchParams();
 
 /** Source models → verbose name and admin form. */
 const SOURCE_INFO: Readonly<Record<string, { verbose: string; component: string }>> = {
@@ -62,6 +66,11 @@ export class Renderer {
     return out;
   }
 
+  /** A model serializer's answer: every property of the schema, each from `valueOf` (undefined: an empty value of its type). */
+  fromValues(schemaName: string, valueOf: (name: string) => unknown): Record<string, unknown> {
+    return this.shape(this.propsOf(schemaName), valueOf);
+  }
+
   /** Any component schema from plain values (`Version`, `SessionUser`, …); nested `$ref` objects recurse; optional properties without a value are left out. */
   bySchema(schemaName: string, values: Values): Record<string, unknown> {
     if (!this.catalog.api.schemas[schemaName]?.['properties']) return { ...values }; // a document without it: the values as they are
@@ -110,9 +119,13 @@ export class Renderer {
   /** A stage or prompt, as its own endpoint answers it. */
   object(entry: { pk: string; type: StageType; values: Values }): Record<string, unknown> {
     const { type, pk, values } = entry;
-    return this.shape(type.response, (name) => {
+    return this.shape(type.response, (name, schema) => {
       const computed = this.stageComputed(type, pk, name);
       if (computed !== undefined) return computed;
+      if (name.endsWith('_obj')) {
+        const related = this.relatedObjects(type, name.slice(0, -'_obj'.length), values, schema);
+        if (related !== undefined) return related;
+      }
       if (name === 'prompt_stages_obj') {
         const promptStage = this.catalog.byTypeName.get('PromptStage');
         if (!promptStage) return [];
@@ -123,6 +136,24 @@ export class Renderer {
       }
       return type.fieldByName.get(name)?.writeOnly ? undefined : values[name];
     });
+  }
+
+  /**
+   * A read-only `<field>_obj` (`connector_obj`, `webauthn_allowed_device_types_obj`): the objects a
+   * reference field names, in the nested schema. Undefined when the field is no such reference.
+   */
+  private relatedObjects(type: StageType, field: string, values: Values, schema: JsonSchema): unknown {
+    const target = type.fieldByName.get(field)?.target;
+    if (!target || !(OTHER_KINDS as readonly string[]).includes(target)) return undefined;
+    const kind = target as OtherKind;
+    const nested = this.refOf(schema) ?? this.refOf(resolve(this.catalog.api, schema)['items'] as JsonSchema | undefined);
+    if (!nested) return undefined;
+    const render = (pk: unknown): Record<string, unknown> | null => {
+      const object = typeof pk === 'string' ? this.store.objectEntries(kind).find((o) => o.pk === pk) : undefined;
+      return object ? this.fromValues(nested, (name) => objectValue(kind, object, name, NO_QUERY, this.store)) : null;
+    };
+    const value = values[field];
+    return Array.isArray(value) ? value.map(render).filter((o) => o !== null) : render(value);
   }
 
   /** A stage as `/stages/all/` answers it (the polymorphic `Stage` serializer). */

@@ -10,14 +10,15 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Catalog, StageType } from './catalog';
 import { ServerError } from './drfFields';
+import { OBJECT_ENDPOINTS, objectFilter, objectValue, type ObjectEndpoint } from './objectKinds';
 import { listItems, paginate, type ListResult, type ListSpec, type PageSettings } from './listing';
 import { allowsAnonymous, filterParams, type QueryParam } from './openapi';
 import { uuidFromHex } from './pyconvert';
 import { toPlain } from './pyjson';
 import { Renderer } from './render';
 import { parseRequestBody, validateBody } from './serializer';
-import { BUILTIN_EMAIL_TEMPLATES, customTemplateDescription } from './stageRules';
-import type { SandboxStore, StoredBinding, StoredFlow, StoredSource } from './store';
+import { BUILTIN_EMAIL_TEMPLATES, customTemplateDescription, type OtherKind } from './stageRules';
+import type { SandboxStore, StoredBinding, StoredFlow, StoredOther, StoredSource } from './store';
 
 export interface ApiRequest {
   method: string;
@@ -142,6 +143,14 @@ export class ApiRouter {
     this.add('/flows/bindings/{fsb_uuid}/', { GET: (c) => this.withBinding(c, (b) => json(200, this.renderer.binding(b))) });
     this.add('/sources/all/', { GET: (c) => this.listSources(c) });
     this.add('/sources/all/{slug}/', { GET: (c) => this.withSource(c, (s) => json(200, this.renderer.source(s))) });
+    for (const endpoint of OBJECT_ENDPOINTS) {
+      // Only what this authentik version has (2025.8 has no endpoint connectors).
+      if (!catalog.api.paths[endpoint.listPath]) continue;
+      this.add(endpoint.listPath, { GET: (c) => this.listObjects(c, endpoint) });
+      if (catalog.api.paths[endpoint.detailPath]) this.add(endpoint.detailPath, { GET: (c) => this.withObject(c, endpoint, (kind, o) => json(200, this.renderObject(endpoint, kind, o, c))) });
+      const usedBy = `${endpoint.detailPath}used_by/`;
+      if (catalog.api.paths[usedBy]) this.add(usedBy, { GET: (c) => this.withObject(c, endpoint, (_kind, o) => json(200, store.usedBy(o.pk))) });
+    }
     // Literal segments win over parameters (`/stages/all/types/` before `/stages/all/{stage_uuid}/`).
     const params = (r: Route): number => r.segments.filter((s) => s.startsWith('{')).length;
     this.routes.sort((a, b) => params(a) - params(b));
@@ -398,9 +407,9 @@ export class ApiRouter {
     const { store, catalog } = this.options;
     const result = listItems<StoredFlow>(store.listFlows(), ctx.req.query, {
       valueOf: (flow, field) => (field === 'flow_uuid' || field === 'pk' ? flow.pk : flow[field]),
-      searchFields: ['name', 'slug', 'designation', 'title'],
-      orderingFields: new Set(['pk', 'name', 'slug', 'title', 'designation']),
-      defaultOrdering: ['slug'],
+      searchFields: ['name', 'slug', 'designation', 'title', 'denied_action'],
+      orderingFields: new Set(['pk', 'name', 'slug', 'title', 'designation', 'denied_action']),
+      defaultOrdering: ['slug', 'name'],
       filters: filterParams(catalog.api, '/flows/instances/'),
     });
     if (!result.ok) return json(result.status, result.body);
@@ -456,6 +465,48 @@ export class ApiRouter {
   private withSource(ctx: Ctx, then: (source: StoredSource) => ApiResponse): ApiResponse {
     const source = this.options.store.listSources().find((s) => s.slug === ctx.params['slug']);
     return source ? then(source) : detail(404, 'No Source matches the given query.');
+  }
+
+  // ---- policies, groups, certificates, property mappings, device types, connectors ----------
+
+  private objectValue(kind: OtherKind, object: StoredOther, field: string, ctx: Ctx): unknown {
+    return objectValue(kind, object, field, ctx.req.query, this.options.store);
+  }
+
+  private renderObject(endpoint: ObjectEndpoint, kind: OtherKind, object: StoredOther, ctx: Ctx): Record<string, unknown> {
+    return this.renderer.fromValues(endpoint.schema, (name) => this.objectValue(kind, object, name, ctx));
+  }
+
+  private listObjects(ctx: Ctx, endpoint: ObjectEndpoint): ApiResponse {
+    const { store, catalog } = this.options;
+    type Item = { kind: OtherKind; object: StoredOther };
+    const items: Item[] = endpoint.kinds.flatMap((kind) => store.objectEntries(kind).map((object) => ({ kind, object })));
+    const schemaProps = Object.keys((catalog.api.schemas[endpoint.schema]?.['properties'] ?? {}) as object);
+    const result = listItems<Item>(items, ctx.req.query, {
+      valueOf: (item, field) => this.objectValue(item.kind, item.object, field, ctx),
+      searchFields: endpoint.searchFields,
+      orderingFields: new Set(['pk', ...schemaProps]),
+      defaultOrdering: endpoint.ordering,
+      filters: filterParams(catalog.api, endpoint.listPath),
+      ignoredParams: new Set(endpoint.ignoredParams ?? []),
+      // FilterSet methods belong to single-kind endpoints (the first kind's answer is the endpoint's).
+      customFilter: (param, values) => {
+        const filter = objectFilter(endpoint.kinds[0]!, param, values);
+        return typeof filter === 'function' ? (item: Item) => filter(item.object) : filter;
+      },
+    });
+    if (!result.ok) return json(result.status, result.body);
+    return this.paged(ctx, result.items, (item) => this.renderObject(endpoint, item.kind, item.object, ctx), this.autocomplete(endpoint.listPath));
+  }
+
+  /** The object a detail URL names (its lookup field is a UUID: malformed is a 404 like a missing one). */
+  private withObject(ctx: Ctx, endpoint: ObjectEndpoint, then: (kind: OtherKind, object: StoredOther) => ApiResponse): ApiResponse {
+    const pk = uuidFromHex(Object.values(ctx.params)[0] ?? '');
+    for (const kind of endpoint.kinds) {
+      const object = pk ? this.options.store.objectEntries(kind).find((o) => o.pk === pk) : undefined;
+      if (object) return then(kind, object);
+    }
+    return detail(404, `No ${endpoint.label} matches the given query.`);
   }
 
   private autocomplete(path: string): boolean {

@@ -9,11 +9,15 @@
  *                                             //   true when no seed is given at all, else false)
  *     "customEmailTemplates": ["custom/welcome.html"],   // templates the server's template dir holds
  *     "objects": {                            // things stages may reference, by kind:
- *       "policy": [{ "name": "my-policy", "pk": "<uuid, optional>" }],
- *       "group": [...], "certificatekeypair": [...], "webhookmapping": [...],
- *       "webauthndevicetype": [...],
+ *       "policy": [{ "name": "pw", "model": "authentik_policies_password.passwordpolicy", "bound_to": 1 }],
+ *       "group": [{ "name": "admins", "is_superuser": true, "users": [1], "attributes": {} }],
+ *       "certificatekeypair": [{ "name": "ca", "private_key_available": false, "key_type": "rsa" }],
+ *       "webhookmapping": [{ "name": "sms", "expression": "return {}" }],
+ *       "propertymapping": [{ "name": "ldap-name", "model": "authentik_sources_ldap.ldapsourcepropertymapping", "managed": null }],
+ *       "webauthndevicetype": [{ "pk": "<the AAGUID>", "name": "<its description>" }],
  *       "connector": [{ "name": "agent", "supportsStages": false }]   // false: EndpointStage refuses it
- *     },
+ *     },                                      // `model` picks the subclass (default: expression
+ *                                             //   policy, OAuth source mapping, agent connector)
  *     "flows": [{ "slug": "my-flow", "name": "My flow", "title": "Welcome",
  *                 "designation": "authentication", "pk": "<optional>" }],
  *     "sources": [{ "model": "authentik_sources_oauth.oauthsource", "slug": "github", "name": "GitHub" }],
@@ -83,16 +87,61 @@ export function demoUuid(name: string): string {
 
 const BACKENDS = ['authentik.core.auth.InbuiltBackend', 'authentik.core.auth.TokenBackend', 'authentik.sources.ldap.auth.LDAPBackend'];
 
-/** The demo server: three default flows, their stages, two prompts, two sources. */
+/**
+ * The demo server: three default flows, their stages, two prompts, two sources, and the objects
+ * stages reference (policies, groups, certificate key pairs, property mappings, WebAuthn device
+ * types, a connector), referenced from the demo stages the way authentik's blueprints would.
+ */
 export function demoSeed(): SeedData {
   const id = demoUuid;
   return {
     objects: {
-      policy: [{ pk: id('policy:default-password-policy'), name: 'default-password-change-password-policy' }],
-      group: [{ pk: id('group:authentik Admins'), name: 'authentik Admins' }],
-      certificatekeypair: [{ pk: id('cert:self-signed'), name: 'authentik Self-signed Certificate' }],
-      webhookmapping: [{ pk: id('mapping:sms'), name: 'demo-sms-webhook-mapping' }],
-      webauthndevicetype: [{ pk: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', name: 'YubiKey 5 Series' }],
+      policy: [
+        { pk: id('policy:default-password-change-password-policy'), model: 'authentik_policies_password.passwordpolicy', name: 'default-password-change-password-policy' },
+        { pk: id('policy:default-source-enrollment-if-sso'), model: 'authentik_policies_expression.expressionpolicy', name: 'default-source-enrollment-if-sso', bound_to: 1 },
+        { pk: id('policy:default-recovery-skip-if-restored'), model: 'authentik_policies_expression.expressionpolicy', name: 'default-recovery-skip-if-restored' },
+        { pk: id('policy:demo-reputation'), model: 'authentik_policies_reputation.reputationpolicy', name: 'demo-reputation-policy', execution_logging: true },
+      ],
+      group: [
+        { pk: id('group:authentik Admins'), name: 'authentik Admins', is_superuser: true, users: [1] },
+        { pk: id('group:demo-enrolled-users'), name: 'demo-enrolled-users', attributes: { enrolled: true } },
+        { pk: id('group:demo-support'), name: 'demo-support', attributes: { team: 'support' } },
+      ],
+      certificatekeypair: [
+        {
+          pk: id('cert:self-signed'),
+          name: 'authentik Self-signed Certificate',
+          cert_subject: 'CN=authentik Self-signed Certificate,OU=Self-signed',
+          cert_expiry: '2027-12-01T00:00:00Z',
+          fingerprint_sha256: 'b1:6e:57:3c:0d:8a:f2:94:7e:11:c5:39:ab:64:20:9f:d3:48:e2:71:06:bc:5a:f8:93:2d:c7:41:0e:b6:58:fa',
+          fingerprint_sha1: '4a:07:91:cc:3e:58:b2:f0:6d:1a:84:e9:75:23:bf:c6:08:9d:51:ee',
+          key_type: 'rsa',
+          private_key_available: true,
+        },
+        {
+          pk: id('cert:demo-client-ca'),
+          name: 'demo-client-ca',
+          cert_subject: 'CN=Demo Client CA,O=Example Corp',
+          cert_expiry: '2030-06-30T00:00:00Z',
+          fingerprint_sha256: '0f:3c:a9:42:de:71:58:b6:e0:24:9d:c3:17:8a:f5:62:4b:e8:d0:39:a6:5f:11:c2:7e:84:93:b5:2a:6d:f0:cc',
+          fingerprint_sha1: 'e2:58:1b:7c:a0:d4:39:6f:85:c1:2e:90:47:b3:fa:6d:03:e8:5c:71',
+          key_type: 'ec',
+          private_key_available: false,
+        },
+      ],
+      webhookmapping: [{ pk: id('mapping:sms'), name: 'demo-sms-webhook-mapping', expression: 'return {"to": context["phone_number"], "body": context["body"]}' }],
+      propertymapping: [
+        { pk: id('mapping:ldap-name'), model: 'authentik_sources_ldap.ldapsourcepropertymapping', name: 'authentik default LDAP Mapping: Name', managed: 'goauthentik.io/sources/ldap/default-name', expression: 'return {"name": ldap.get("name")}' },
+        { pk: id('mapping:ldap-mail'), model: 'authentik_sources_ldap.ldapsourcepropertymapping', name: 'authentik default LDAP Mapping: mail', managed: 'goauthentik.io/sources/ldap/default-mail', expression: 'return {"email": ldap.get("mail")}' },
+        { pk: id('mapping:github-username'), model: 'authentik_sources_oauth.oauthsourcepropertymapping', name: 'demo-github-username', expression: 'return {"username": info.get("login")}' },
+      ],
+      // Real AAGUIDs (the FIDO metadata service's), so hover shows what authentik would.
+      webauthndevicetype: [
+        { pk: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', name: 'YubiKey 5 Series' },
+        { pk: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4', name: 'Google Password Manager' },
+        { pk: 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd', name: 'iCloud Keychain' },
+        { pk: '08987058-cadc-4b81-b6e1-30de50dcbe96', name: 'Windows Hello' },
+      ],
       connector: [{ pk: id('connector:agent'), name: 'demo-agent-connector' }],
     },
     flows: [
@@ -132,6 +181,7 @@ export function demoSeed(): SeedData {
         name: 'default-authentication-mfa-validation',
         device_classes: ['static', 'totp', 'webauthn'],
         not_configured_action: 'skip',
+        webauthn_allowed_device_types: ['YubiKey 5 Series', 'Windows Hello'],
       },
       { pk: id('stage:default-authentication-login'), model: 'authentik_stages_user_login.userloginstage', name: 'default-authentication-login', session_duration: 'seconds=0' },
       {
@@ -155,6 +205,7 @@ export function demoSeed(): SeedData {
         model: 'authentik_stages_prompt.promptstage',
         name: 'default-enrollment-prompt',
         fields: ['default-enrollment-field-username', 'default-enrollment-field-password'],
+        validation_policies: ['default-password-change-password-policy'],
       },
       {
         pk: id('stage:default-enrollment-consent'),
@@ -168,6 +219,7 @@ export function demoSeed(): SeedData {
         model: 'authentik_stages_user_write.userwritestage',
         name: 'default-enrollment-user-write',
         user_creation_mode: 'always_create',
+        create_users_group: 'demo-enrolled-users',
       },
       { pk: id('stage:default-deny'), model: 'authentik_stages_deny.denystage', name: 'default-deny', deny_message: 'Access denied.' },
     ],

@@ -38,7 +38,8 @@ const REFERENCE_TARGETS: Readonly<Record<string, string>> = {
   self_service_completion_flow: 'flow',
   password_stage: 'stage:authentik_stages_password.passwordstage',
   captcha_stage: 'stage:authentik_stages_captcha.captchastage',
-  webauthn_stage: 'stage:authentik_stages_authenticator_webauthn.authenticatorwebauthnstage',
+  // The passkey login of an identification stage is an authenticator-validate stage (models.py), not the WebAuthn setup stage.
+  webauthn_stage: 'stage:authentik_stages_authenticator_validate.authenticatorvalidatestage',
   configuration_stages: 'stage',
   sources: 'source',
   source: 'source',
@@ -52,8 +53,12 @@ const REFERENCE_TARGETS: Readonly<Record<string, string>> = {
   connector: 'connector',
 };
 
-/** Kinds of "other" objects the sandbox keeps only so that references to them can be checked. */
-export const OTHER_KINDS = ['policy', 'group', 'certificatekeypair', 'webhookmapping', 'webauthndevicetype', 'connector'] as const;
+/**
+ * Kinds of "other" objects (served read-only by their list endpoints, see `objectKinds.ts`):
+ * `propertymapping` holds the property mappings that are not webhook mappings (source and
+ * provider mappings), which only `/propertymappings/all/` lists.
+ */
+export const OTHER_KINDS = ['policy', 'group', 'certificatekeypair', 'webhookmapping', 'propertymapping', 'webauthndevicetype', 'connector'] as const;
 export type OtherKind = (typeof OTHER_KINDS)[number];
 
 export function referenceTarget(field: string): string | undefined {

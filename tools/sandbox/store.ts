@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Catalog, StageType } from './catalog';
+import { objectDefaults } from './objectKinds';
 import { isCanonicalUuid } from './pyconvert';
 import { BUILTIN_EMAIL_TEMPLATES, OTHER_KINDS, type OtherKind } from './stageRules';
 
@@ -53,8 +54,18 @@ export interface StoredSource {
 export interface StoredOther {
   pk: string;
   name: string;
+  /** The subclass, for polymorphic kinds (policies, property mappings, connectors). */
+  model?: string;
   /** Connectors: does the connector support the endpoint stage (default true)? */
   supportsStages?: boolean;
+  [field: string]: unknown;
+}
+
+/** A new policy, group, … (see {@link SandboxStore.addObject}). */
+export interface NewObject {
+  pk?: string;
+  name: string;
+  model?: string;
   [field: string]: unknown;
 }
 
@@ -562,20 +573,52 @@ export class SandboxStore {
     return true;
   }
 
-  /** Adds a policy, group, certificate key pair, webhook mapping, WebAuthn device type or connector. */
-  addObject(kind: OtherKind, input: { pk?: string; name: string; [field: string]: unknown }): StoredOther {
+  /**
+   * Adds a policy, group, certificate key pair, webhook mapping, other property mapping, WebAuthn
+   * device type (pk = its AAGUID, name = its description) or connector; `model` picks the subclass
+   * of polymorphic kinds (`authentik_policies_password.passwordpolicy`). Fields not given get the
+   * kind's defaults.
+   */
+  addObject(kind: OtherKind, input: NewObject): StoredOther {
     const table = this.others.get(kind);
-    if (!table) throw new Error(`unknown object kind ${kind}`);
+    if (!table) throw new Error(`unknown object kind ${JSON.stringify(kind)} (one of ${OTHER_KINDS.join(', ')})`);
+    if (typeof input.name !== 'string' || input.name === '') throw new Error(`${kind}: a name is required`);
     const pk = newPk(input.pk, `${kind} ${input.name}`);
     if (table.has(pk)) throw new Error(`${kind} ${pk} exists`);
-    const object: StoredOther = { ...clone(input), pk, name: input.name };
+    const object: StoredOther = { ...objectDefaults(kind, [...table.values()]), ...clone(input), pk, name: input.name };
     table.set(pk, object);
     this.changed();
     return clone(object);
   }
 
+  /** Adds many objects of one kind at once (one state-file write). */
+  addObjects(kind: OtherKind, inputs: readonly NewObject[]): StoredOther[] {
+    return this.batch(() => inputs.map((input) => this.addObject(kind, input)));
+  }
+
   listObjects(kind: OtherKind): StoredOther[] {
     return [...(this.others.get(kind)?.values() ?? [])].map(clone);
+  }
+
+  /** The first object of a kind with this name (a WebAuthn device type's name is its description). */
+  findObject(kind: OtherKind, name: string): StoredOther | undefined {
+    for (const object of this.others.get(kind)?.values() ?? []) if (object.name === name) return clone(object);
+    return undefined;
+  }
+
+  /** Internal: the live objects of a kind. Do not modify. */
+  objectEntries(kind: OtherKind): readonly StoredOther[] {
+    return [...(this.others.get(kind)?.values() ?? [])];
+  }
+
+  /** How many prompt stages list a policy in `validation_policies`. */
+  promptStagesWithPolicy(pk: string): number {
+    let count = 0;
+    for (const entry of this.stages.values()) {
+      const policies = entry.values['validation_policies'];
+      if (Array.isArray(policies) && policies.includes(pk)) count++;
+    }
+    return count;
   }
 
   getObject(kind: OtherKind, pk: string): StoredOther | undefined {
@@ -646,7 +689,12 @@ export class SandboxStore {
       const b = this.bindings.get(bindingPk);
       if (b) out.push({ app: 'authentik_flows', model_name: 'flowstagebinding', pk: b.pk, name: `Flow-stage binding #${b.order} to ${b.target}`, action: 'cascade' });
     }
-    const kind = this.stages.has(pk) ? 'stage' : this.prompts.has(pk) ? 'prompt' : this.flows.has(pk) ? 'flow' : this.sources.has(pk) ? 'source' : undefined;
+    const kind =
+      this.stages.has(pk) ? 'stage'
+      : this.prompts.has(pk) ? 'prompt'
+      : this.flows.has(pk) ? 'flow'
+      : this.sources.has(pk) ? 'source'
+      : OTHER_KINDS.find((k) => this.others.get(k)?.has(pk));
     if (kind === 'flow') {
       for (const b of this.bindings.values()) {
         if (b.target === pk)
