@@ -36,4 +36,5 @@ export { fileProblems, validateText, type FileProblem, type ProblemSeverity } fr
 // References: what each uuid field points to (authentik's models, as data), how the targets are found, `!Find`.
 export { NOT_REFERENCES, REFERENCE_FIELDS, STAGE_MODELS, STAGE_NAME_TAKEN, TARGET_MODELS, type FindField, type FlowDesignation, type OnDelete, type ReferenceSpec, type TargetModel } from './references/table';
 export { baseOf, findFieldOf, findTargetFit, isValidFindTarget, referenceFieldsOf, referenceOf, targetModel, type FieldReference, type FindTargetFit } from './references/lookup';
+export { indexedObjects, objectByPk, type IndexedModel, type IndexedObject, type ObjectIndex } from './references/objectIndex';
 export { checkFind, FIND_TAG, fieldAcceptsObject, findApiQuery, findTagFor, isFindTag, parseFindTag, type FindApiQuery, type FindParse, type FindProblem, type FindQuery, type FindValue } from './references/findTag';

@@ -4,7 +4,7 @@
  * of shape is a compile error on either side, never a silent mismatch.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { ConvertedCatalog, FileProblem } from '@authentik-stages/engine';
+import type { ConvertedCatalog, FileProblem, ObjectIndex } from '@authentik-stages/engine';
 
 /** The schema in force: which authentik version, from where. */
 export interface SchemaInfo {
@@ -49,6 +49,13 @@ export interface ValidateFileResult {
 
 /** The extension validates nothing itself: a push asks the language server. */
 export const ValidateFileRequest = new RequestType<ValidateFileParams, ValidateFileResult, void>('authentikStages/validateFile');
+
+/**
+ * The connected server's objects for the models open files reference (or `null`: disconnected),
+ * sent by the extension when it fetched or refreshed them; the server re-validates open files.
+ * Models absent from the index are unknown, and no check claims anything about them.
+ */
+export const SetObjectIndexNotification = new NotificationType<ObjectIndex | null>('authentikStages/setObjectIndex');
 
 /** Sent by the server after the schema in force changed. */
 export const SchemaChangedNotification = new NotificationType<SchemaInfo>('authentikStages/schemaChanged');
