@@ -150,7 +150,9 @@ function scenario(rng: Rng, type: StageType, other: StageType, language: SourceL
     }
   }
   if (language === 'json') return { path: 'stage.stage.json', text: renderNewDocument(object, 'json'), target: 0 };
-  const documents = [commentedYaml(rng, object, empty, 'edited'), commentedYaml(rng, pulledObject(rng, other), new Set(), 'untouched')];
+  // Now and then the stage is one flow mapping, JSON written into a YAML file.
+  const edited = rng.chance(0.15) ? `# edited: a flow mapping\n${renderNewDocument(object, 'json')}` : commentedYaml(rng, object, empty, 'edited');
+  const documents = [edited, commentedYaml(rng, pulledObject(rng, other), new Set(), 'untouched')];
   const target = rng.int(2);
   if (target === 1) documents.reverse();
   let text = documents.join('---\n');

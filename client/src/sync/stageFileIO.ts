@@ -1,8 +1,9 @@
 /**
  * Reading and rewriting stage files without losing what a person wrote. Edits are text edits on
- * the document's own source: a changed value is replaced where it stands (keeping its quoting),
- * a new key gets a line of its own, so comments, spacing and untouched documents stay byte for
- * byte. Documents are parsed exactly as the language server parses them.
+ * the document's own source: a changed value is replaced where it stands (keeping its quoting
+ * where that is exact), a new key gets a line of its own, so comments, spacing and untouched
+ * documents stay byte for byte. Documents are parsed exactly as the language server parses them,
+ * and parsed again after an edit: a value never changes a document's structure.
  */
 import { isMap, isScalar, Scalar, type Node, type Pair } from 'yaml';
 import { splitYamlDocuments } from '../../../server/src/document/split';
@@ -184,14 +185,15 @@ function insertion(doc: StageFileDocument, items: Pair[], key: string, value: un
   const anchorKey = anchor?.key as Node | undefined;
   const anchorValue = anchor?.value as Node | null | undefined;
   if (isFlowDocument(doc)) {
-    const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+    const root = (doc.stage.yaml.contents as Node).range!;
+    // A mapping on one line stays on one line.
+    const separator = text.slice(root[0], root[1]).includes('\n') ? `${lineBreak}${/\n([ \t]+)"/.exec(text)?.[1] ?? '  '}` : ' ';
     const pair = `${jsonText(key)}: ${jsonText(value)}`;
     if (anchor) {
       const end = anchorValue?.range && anchorValue.range[1] > anchorValue.range[0] ? anchorValue.range[1] : anchorKey!.range![1];
-      return { start: end, end, text: `,${lineBreak}${indent}${pair}` };
+      return { start: end, end, text: `,${separator}${pair}` };
     }
-    const open = (doc.stage.yaml.contents as Node).range![0] + 1;
-    return { start: open, end: open, text: `${lineBreak}${indent}${pair}${lineBreak}` };
+    return { start: root[0] + 1, end: root[0] + 1, text: `${separator}${pair}${separator === ' ' ? ' ' : lineBreak}` };
   }
   const pair = renderPair(key, value, 'yaml', anchorKey ? columnOf(text, anchorKey.range![0]) : 0, lineBreak);
   if (!anchor) return { start: text.length, end: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? lineBreak : ''}${pair}${lineBreak}` };
@@ -286,7 +288,9 @@ interface StructureProblem {
 
 function structureProblem(doc: StageFileDocument, text: string, edits: readonly FieldEdit[]): StructureProblem | undefined {
   const language = doc.stage.language;
-  if (language === 'yaml' && splitYamlDocuments(text).length !== splitYamlDocuments(doc.text).length) return { reason: 'it would split into several documents' };
+  // The language server splits the file first: a document marker written into it makes two documents.
+  const parts = language === 'yaml' ? splitYamlDocuments(text).length : 1;
+  if (parts !== 1 && parts !== splitYamlDocuments(doc.text).length) return { reason: 'it would split into several documents' };
   const reparsed = parseStageDocument(text, language);
   if (reparsed.syntaxErrors.length > doc.stage.syntaxErrors.length) {
     const added = reparsed.syntaxErrors.find((e) => !doc.stage.syntaxErrors.some((old) => old.message === e.message)) ?? reparsed.syntaxErrors[0]!;

@@ -126,7 +126,7 @@ function allPlainChars(text: string): boolean {
   return true;
 }
 
-/** What YAML 1.2's core schema reads as something other than a string. */
+/** What YAML 1.2's core schema reads as something other than a string (the parser's own patterns). */
 const NOT_A_STRING = [
   /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
@@ -144,7 +144,9 @@ function isPlainSafe(value: string): boolean {
   if (/^[?:,[\]{}#&*!|>'"%@`]/.test(value) || /^-(?: |$)/.test(value)) return false;
   if (value.includes(': ') || value.includes(' #')) return false;
   if (NOT_A_STRING.some((pattern) => pattern.test(value))) return false;
-  // The parser has the last word: `---`, `...` and anything the rules above miss.
+  // The patterns above are the core schema's own; what is left to the parser is structure at the
+  // start (`---`, `...`, `- `), and it has the last word there.
+  if (!/^[-.]/.test(value)) return true;
   try {
     return parse(value, { version: '1.2', strict: true }) === value;
   } catch {
