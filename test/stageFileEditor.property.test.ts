@@ -13,7 +13,8 @@ import { fileObject } from '../client/src/sync/pull';
 import { comparableFields, sameValue } from '../client/src/sync/normalize';
 import { deleteField, parseStageFile, renderNewDocument, serializeStageFile, setField, stageDocuments, type StageFileContents } from '../client/src/sync/stageFileIO';
 import type { StageObject } from '../client/src/api/types';
-import type { SourceLanguage } from '../server/src/document/stageDocument';
+import { parseStageDocument, type SourceLanguage } from '../server/src/document/stageDocument';
+import { renderValueText } from '../server/src/document/textEdits';
 import { SchemaCatalog } from '../server/src/schema/catalog';
 import type { JsonSchema, ModelIndexEntry } from '../server/src/schema/types';
 import { schemaDir } from './support/paths';
@@ -219,6 +220,22 @@ function round(rng: Rng, type: StageType, current: Scenario, describeRun: () => 
 describe(`stage-file editor property (seed ${SEED}; replay with STAGE_EDITOR_SEED=${SEED})`, () => {
   const catalog = SchemaCatalog.fromDirectory(schemaDir);
   const types: StageType[] = catalog.models.map((entry) => ({ entry, schema: catalog.schema(entry.model)!, fields: comparableFields(entry) }));
+
+  it(`one-line values (quick fixes) read back exactly after a key and inside flow collections (seed ${SEED})`, () => {
+    const rng = new Rng(SEED ^ 0x1234);
+    for (let i = 0; i < 3000; i++) {
+      const value = randomJson(rng, 2);
+      for (const language of ['yaml', 'json'] as const) {
+        const inline = renderValueText(value, language, rng.pick(['plain', 'single', 'double'] as const));
+        assert.ok(!/[\n\r]/.test(inline), `one line: ${inline}`);
+        const text = language === 'json' ? `{"k": [${inline}, 1], "v": ${inline}}` : `k: [${inline}, 1]\nv: ${inline}\n`;
+        const parsed = parseStageDocument(text, language);
+        assert.deepEqual(parsed.syntaxErrors, [], `seed ${SEED}: ${text}`);
+        const read = parsed.value as { k: unknown[]; v: unknown };
+        assert.ok(sameValue(read.v, value) && sameValue(read.k[0], value) && read.k.length === 2, `seed ${SEED}: ${JSON.stringify(value)} as ${text}`);
+      }
+    }
+  });
 
   for (const language of ['yaml', 'json'] as const) {
     it(`random values of every field type round-trip through pulled ${language} files of every stage type (seed ${SEED})`, () => {

@@ -18,7 +18,7 @@ export interface YamlValueText {
   lines: string[];
 }
 
-/** Text that YAML and JSON both read as the value, on one line (JSON.stringify, escaped further). */
+/** Text that YAML and JSON both read as the value (JSON.stringify, escaped further); one line unless `indent`. */
 export function jsonText(value: unknown, indent?: number): string {
   const text = JSON.stringify(value, null, indent) as string | undefined;
   // JSON leaves these raw; escaped, they survive every reader and show in every editor.
@@ -28,9 +28,10 @@ export function jsonText(value: unknown, indent?: number): string {
 /** DEL, C1 controls, NBSP, zero-width and bidirectional controls, U+2028/U+2029, BOM, non-characters. */
 const ESCAPED_IN_JSON = /[\u007f-\u00a0\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffe\uffff]/g;
 
-/** A value on one line, fit for any place a YAML value can stand (flow collections, JSON text). */
+/** A value on one line, fit for any place a YAML value can stand, inside flow collections too. */
 export function yamlInlineText(value: unknown, style: ScalarStyle = 'plain'): string {
-  if (typeof value === 'string') return scalarText(value, style);
+  // `,[]{}` end a plain scalar in a flow collection.
+  if (typeof value === 'string') return scalarText(value, style === 'plain' && /[,[\]{}]/.test(value) ? 'double' : style);
   const scalar = nonStringScalar(value);
   if (scalar !== undefined) return scalar;
   return jsonText(value);
