@@ -38,14 +38,14 @@ import type {
 import { LspClient, fileUri } from '../tools/lsp-client/lspClient';
 import { corpusDir, repoRoot as root, serverModule as serverBundle } from './support/paths';
 import { SERVER_NODE_FLAGS } from '../server/src/protocol';
+import { Rng, runSeed } from './support/rng';
 
 const catalogIndex = JSON.parse(readFileSync(join(root, 'schemas', 'index.json'), 'utf8')) as {
   models: Record<string, { model: string; fields: string[]; required: string[]; readOnly: string[]; writeOnly: string[]; durations: string[]; references: string[] }>;
 };
 
 // CI runs a fixed seed so that a result can be reproduced; developers' runs explore new ones.
-const SEED =
-  process.env['FUZZ_SEED'] !== undefined ? Number(process.env['FUZZ_SEED']) >>> 0 : process.env['CI'] ? 20261122 : (Date.now() ^ (process.pid << 8)) >>> 0;
+const SEED = runSeed('FUZZ_SEED', 20261122);
 /** Random operations after the hand-written files; FUZZ_STEPS overrides. */
 const RANDOM_STEPS = Number(process.env['FUZZ_STEPS'] ?? 1500);
 const DIAGNOSTICS_TIMEOUT_MS = 10_000;
@@ -58,38 +58,6 @@ const STACK_EXHAUSTED = /Maximum call stack size exceeded|Stack overflow|Invalid
 type LanguageId = 'authentik-stage-yaml' | 'authentik-stage-json';
 const LANGUAGES: readonly LanguageId[] = ['authentik-stage-yaml', 'authentik-stage-json'];
 
-
-// ---------------------------------------------------------------------------------------------
-// Seeded randomness (mulberry32)
-
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** 0 ≤ n < max */
-  int(max: number): number {
-    return Math.floor(this.next() * max);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  weighted<T>(choices: ReadonlyArray<readonly [number, T]>): T {
-    const total = choices.reduce((sum, [w]) => sum + w, 0);
-    let r = this.next() * total;
-    for (const [w, value] of choices) if ((r -= w) < 0) return value;
-    return choices[choices.length - 1]![1];
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Positions the way LSP counts them: UTF-16 code units, lines broken by \r\n, \r or \n.

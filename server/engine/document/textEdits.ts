@@ -3,7 +3,7 @@
  * stands, a key inserted on its own line, a pair removed with its line. Comments, spacing and
  * quoting elsewhere stay byte for byte. Used by the quick fixes and by the sync engine.
  */
-import { stringify } from 'yaml';
+import { jsonText, yamlInlineText, yamlPairLines, type ScalarStyle } from './valueText';
 import type { SourceLanguage, Span } from './stageDocument';
 
 export interface TextEdit {
@@ -33,40 +33,33 @@ export function pairSpan(language: SourceLanguage, text: string, start: number, 
   return language === 'json' ? jsonPairSpan(text, start, end) : yamlPairSpan(text, start, end);
 }
 
-export type ScalarStyle = 'plain' | 'double' | 'single';
+export type { ScalarStyle } from './valueText';
 
 /**
- * A value as it is written after `key:` (YAML) or `"key":` (JSON). A string keeps the quoting
- * style of the value it replaces; collections in YAML go to block form on the following lines.
+ * A value on one line as it is written after `key:` (YAML) or `"key":` (JSON), exact wherever a
+ * value can stand: a string keeps the quoting style of the value it replaces when that is exact,
+ * a collection is written in flow style.
  */
 export function renderValueText(value: unknown, language: SourceLanguage, style: ScalarStyle = 'plain'): string {
-  if (language === 'json') return JSON.stringify(value);
-  if (typeof value === 'string' && !value.includes('\n')) {
-    if (style === 'double') return JSON.stringify(value);
-    if (style === 'single') return `'${value.replace(/'/g, "''")}'`;
-  }
-  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
-    const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
-    if (empty) return Array.isArray(value) ? '[]' : '{}';
-    return `\n${stringify(value, { lineWidth: 0 })
-      .trimEnd()
-      .split('\n')
-      .map((line) => `  ${line}`)
-      .join('\n')}`;
-  }
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return language === 'json' ? jsonText(value) : yamlInlineText(value, style);
 }
 
-/** `key: value` (YAML) or `"key": value` (JSON). */
-export function renderPair(key: string, value: unknown, language: SourceLanguage): string {
-  if (language === 'json') return `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
-  const rendered = renderValueText(value, language);
-  return `${/^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key)}:${rendered.startsWith('\n') ? '' : ' '}${rendered}`;
+/**
+ * `key: value` (YAML, at column `indent`, over several lines for block values) or `"key": value`
+ * (JSON, on one line); lines joined by `lineBreak`, none at the end.
+ */
+export function renderPair(key: string, value: unknown, language: SourceLanguage, indent = 0, lineBreak = '\n'): string {
+  if (language === 'json') return `${jsonText(key)}: ${jsonText(value)}`;
+  return yamlPairLines(key, value, indent).join(lineBreak);
 }
 
-/** Applies non-overlapping edits (any order given); insertions at one offset keep their order. */
+/**
+ * Applies non-overlapping edits (any order given); insertions at one offset keep their order and
+ * come before a replacement that starts there (a pair inserted where a deleted one stood).
+ */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const ordered = edits.map((edit, index) => ({ edit, index })).sort((a, b) => b.edit.start - a.edit.start || b.index - a.index);
+  const replaces = (edit: TextEdit): number => (edit.end > edit.start ? 1 : 0);
+  const ordered = edits.map((edit, index) => ({ edit, index })).sort((a, b) => b.edit.start - a.edit.start || replaces(b.edit) - replaces(a.edit) || b.index - a.index);
   let out = text;
   for (const { edit } of ordered) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   return out;
