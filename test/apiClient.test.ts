@@ -31,6 +31,7 @@ import {
   type StageObject,
 } from '../client/src/api';
 import { startSandbox, type Sandbox } from '../tools/sandbox/server';
+import { rejection } from './support/rejection';
 
 const TOKEN = 'ak-test-Secr3tT0ken-0123456789abcdef';
 const BASE = 'https://auth.example.com';
@@ -102,14 +103,6 @@ function harness(handler: (call: Call, index: number) => Reply, options: Partial
   return { client, calls, sleeps, logs };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** The token appears nowhere in the error (message, properties, cause, inspect) nor in the logs. */
 function assertNoToken(error: unknown, logs: string[] = []): void {

@@ -32,6 +32,7 @@ import { cliModule } from './support/paths';
 import { startStageServer } from './support/stageServer';
 import { readServerCatalog } from '../client/src/sync/serverCatalog';
 import { SetSchemaRequest } from '../server/src/protocol';
+import { rejection } from './support/rejection';
 
 /** A token with every character that JSON, URLs and base64 spell differently. */
 const TOKEN = 'ak-"Qu0te\\Back/Slash+Plus=9f8e7d6c5b4a';
@@ -86,14 +87,6 @@ function errorTexts(error: unknown, logs: string[]): string[] {
   return [String(error), inspect(error, { depth: Infinity, showHidden: true }), JSON.stringify(error) ?? '', ...allStrings(error), ...logs];
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 interface Run {
   status: number | null;
