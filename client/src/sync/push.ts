@@ -219,114 +219,147 @@ function newOutcome(stage: LocalStage, status: PushStatus): PushOutcome {
   return { stage: describeStage(stage), model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
 }
 
+/** One document's push: what it needs to know, shared by its steps (create, update, failure). */
+interface StagePush {
+  readonly stage: LocalStage;
+  /** The document as the file has it (no pk when the stage was created by a push the file could not show). */
+  readonly local: LocalStage;
+  readonly body: FieldMap;
+  readonly options: PushOptions;
+  readonly positions: FilePositions;
+  readonly problems: FileProblem[];
+  readonly source: StageSource;
+  /** An earlier push of this document the file could not show: its stage, against its base. */
+  readonly adopted: UnwrittenPush | undefined;
+  readonly round: PushRound;
+}
+
 async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: FileProblem[], round: PushRound): Promise<PushOutcome> {
-  const { api, bases } = options;
-  const { entry, schema, doc } = local;
-  const source: StageSource = { server: bases.serverUrl, endpoint: entry.apiPath };
-  // An earlier push of this document the file could not show: its stage, against its base.
-  const adopted = options.adopt?.find((a) => a.document === doc.index && a.model === local.model && (local.pk ? a.pk.toLowerCase() === local.pk.toLowerCase() : a.created));
+  const adopted = options.adopt?.find((a) => a.document === local.doc.index && a.model === local.model && (local.pk ? a.pk.toLowerCase() === local.pk.toLowerCase() : a.created));
   const stage: LocalStage = adopted && !local.pk ? { ...local, pk: adopted.pk } : local;
-  const base = (): BaseRecord | undefined => adopted?.base ?? (stage.pk ? bases.get(stage.pk) : undefined);
-  const pendingBase = (remote: StageObject, takenFromServer: readonly string[] = [], created = false): void => {
-    const record: BaseRecord = { model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, schema) };
-    const unwritten: BaseRecord = { ...record, fields: { ...record.fields } };
-    const before = base()?.fields ?? {};
-    for (const field of takenFromServer) {
-      if (Object.hasOwn(before, field)) unwritten.fields[field] = before[field];
-      else delete unwritten.fields[field];
-    }
-    round.bases.push({ stage, record, unwritten, created: created || Boolean(adopted?.created && !local.pk) });
-  };
+  const push: StagePush = { stage, local, body, options, positions, problems, source: { server: options.bases.serverUrl, endpoint: local.entry.apiPath }, adopted, round };
   try {
-    if (!stage.pk) {
-      const created = checkedStage(
-        await api.create(entry.apiPath, body),
-        source,
-        `nothing was written into the file, but the stage may have been created: find it on the server by its name before pushing again`,
-      );
-      const outcome = newOutcome(stage, 'created');
-      outcome.pk = created.pk;
-      try {
-        setField(doc, 'pk', created.pk, 'model');
-      } catch (error) {
-        problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${created.pk}, but the pk could not be written into the file (${(error as Error).message}). Add \`pk: ${created.pk}\` to this document (or pull ${created.pk}) before pushing it again, or it is created twice.`));
-        return outcome;
-      }
-      pendingBase(created, [], true);
-      outcome.storedDifferently = storedDifferences(stage, body, created);
-      reportStoredDifferences(outcome, stage, positions, problems);
-      return outcome;
-    }
-    if (!local.pk) setField(doc, 'pk', stage.pk, 'model');
-
-    let remote: StageObject;
-    try {
-      remote = checkedStage(await api.retrieve(entry.apiPath, stage.pk), source, 'nothing was sent', stage.pk);
-    } catch (error) {
-      if (!(error instanceof AuthentikNotFoundError)) throw error;
-      problems.push(
-        positions.at(doc, 'pk', 'error', `${describeStage(stage)} (pk ${stage.pk}) was deleted on the server. It is not re-created: remove its pk to create it anew, or delete the document.`, 'value'),
-      );
-      return newOutcome(stage, 'deleted-remotely');
-    }
-
-    const fields = comparableFields(entry);
-    const localFields = normalizeFields(body, entry, schema, fields);
-    const remoteFields = normalizeFields(remote, entry, schema, fields);
-    const plan = threeWayMerge(base()?.fields, localFields, remoteFields);
-    const outcome = newOutcome(stage, 'updated');
-    if (plan.conflicts.length && options.takeServerOnConflict) {
-      for (const conflict of plan.conflicts) plan.takeRemote[conflict.field] = conflict.remote;
-      plan.conflicts = [];
-    }
-    if (plan.conflicts.length && !options.force) {
-      outcome.status = 'conflict';
-      outcome.conflicts = plan.conflicts;
-      for (const conflict of plan.conflicts) problems.push(positions.at(doc, conflict.field, 'error', conflictMessage(conflict), 'value'));
-      return outcome;
-    }
-    outcome.overwritten = plan.conflicts.map((c) => c.field);
-
-    // Fields changed only on the server go to the server unchanged and into the file.
-    const toSend: FieldMap = { ...body };
-    for (const field of Object.keys(plan.takeRemote)) {
-      toSend[field] = remote[field];
-      setField(doc, field, remote[field]);
-      outcome.merged.push(field);
-    }
-    const sendsSecret = entry.writeOnly.some((field) => Object.hasOwn(body, field));
-    if (Object.keys(plan.push).length === 0 && outcome.overwritten.length === 0 && !sendsSecret) {
-      // Nothing of the file's is missing on the server: no request, just a fresh base.
-      pendingBase(remote, outcome.merged);
-      outcome.status = 'unchanged';
-      return outcome;
-    }
-    // PUT demands every required field; a required secret the file leaves out (so the server
-    // keeps its value) is only possible with PATCH.
-    const missingRequiredSecret = entry.writeOnly.some((field) => entry.required.includes(field) && !Object.hasOwn(toSend, field));
-    if (missingRequiredSecret) await api.partialUpdate(entry.apiPath, stage.pk, toSend);
-    else await api.update(entry.apiPath, stage.pk, toSend);
-    // The answer to a write is what the serializer saw; a read shows what was really stored.
-    const stored = checkedStage(await api.retrieve(entry.apiPath, stage.pk), source, 'the change was sent, but the file and its sync base were not updated: pull it to see what the server holds', stage.pk);
-    pendingBase(stored, outcome.merged);
-    outcome.storedDifferently = storedDifferences(stage, toSend, stored);
-    reportStoredDifferences(outcome, stage, positions, problems);
-    return outcome;
+    return stage.pk ? await updateStage(push, stage.pk) : await createStage(push);
   } catch (error) {
-    // The document is left as it was: edits made above only count when the server accepted them.
-    doc.edits.length = 0;
-    if (error instanceof AuthentikValidationError) {
-      for (const issue of error.issues) {
-        const field = issue.path.length ? String(issue.path[0]) : null;
-        const where = issue.path.length > 1 ? `[${issue.path.slice(1).join('][')}] ` : '';
-        problems.push(positions.at(doc, field, 'error', `authentik rejected ${field ?? describeStage(stage)}: ${where}${issue.message}`, 'value'));
-      }
-      if (error.issues.length === 0) problems.push(positions.at(doc, 'model', 'error', `authentik rejected ${describeStage(stage)}: ${error.message}`));
-      return newOutcome(stage, 'rejected');
-    }
-    problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was not pushed: ${(error as Error).message}`));
-    return newOutcome(stage, 'failed');
+    return failedPush(push, error);
   }
+}
+
+/** The base this document's push is merged against: the adopted one, else the recorded one. */
+function mergeBase(push: StagePush): BaseRecord | undefined {
+  return push.adopted?.base ?? (push.stage.pk ? push.options.bases.get(push.stage.pk) : undefined);
+}
+
+/**
+ * Notes the base the server's `remote` makes, to be recorded once the file shows the push; with
+ * the base that agrees with the file as read, in case it cannot be rewritten (the fields taken
+ * from the server are not in it then).
+ */
+function pendingBase(push: StagePush, remote: StageObject, takenFromServer: readonly string[] = [], created = false): void {
+  const { stage } = push;
+  const record: BaseRecord = { model: stage.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, stage.entry, stage.schema) };
+  const unwritten: BaseRecord = { ...record, fields: { ...record.fields } };
+  const before = mergeBase(push)?.fields ?? {};
+  for (const field of takenFromServer) {
+    if (Object.hasOwn(before, field)) unwritten.fields[field] = before[field];
+    else delete unwritten.fields[field];
+  }
+  push.round.bases.push({ stage, record, unwritten, created: created || Boolean(push.adopted?.created && !push.local.pk) });
+}
+
+/** POST, then the new pk written back after `model`. */
+async function createStage(push: StagePush): Promise<PushOutcome> {
+  const { stage, body, options, positions, problems } = push;
+  const created = checkedStage(
+    await options.api.create(stage.entry.apiPath, body),
+    push.source,
+    `nothing was written into the file, but the stage may have been created: find it on the server by its name before pushing again`,
+  );
+  const outcome = newOutcome(stage, 'created');
+  outcome.pk = created.pk;
+  try {
+    setField(stage.doc, 'pk', created.pk, 'model');
+  } catch (error) {
+    problems.push(positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${created.pk}, but the pk could not be written into the file (${(error as Error).message}). Add \`pk: ${created.pk}\` to this document (or pull ${created.pk}) before pushing it again, or it is created twice.`));
+    return outcome;
+  }
+  pendingBase(push, created, [], true);
+  outcome.storedDifferently = storedDifferences(stage, body, created);
+  reportStoredDifferences(outcome, stage, positions, problems);
+  return outcome;
+}
+
+/** The server's object merged three ways with the file and the base; a write only when the file has something the server lacks. */
+async function updateStage(push: StagePush, pk: string): Promise<PushOutcome> {
+  const { stage, local, body, options, positions, problems } = push;
+  const { entry, schema, doc } = stage;
+  if (!local.pk) setField(doc, 'pk', pk, 'model');
+  let remote: StageObject;
+  try {
+    remote = checkedStage(await options.api.retrieve(entry.apiPath, pk), push.source, 'nothing was sent', pk);
+  } catch (error) {
+    if (!(error instanceof AuthentikNotFoundError)) throw error;
+    problems.push(positions.at(doc, 'pk', 'error', `${describeStage(stage)} (pk ${pk}) was deleted on the server. It is not re-created: remove its pk to create it anew, or delete the document.`, 'value'));
+    return newOutcome(stage, 'deleted-remotely');
+  }
+  const fields = comparableFields(entry);
+  const plan = threeWayMerge(mergeBase(push)?.fields, normalizeFields(body, entry, schema, fields), normalizeFields(remote, entry, schema, fields));
+  const outcome = newOutcome(stage, 'updated');
+  if (plan.conflicts.length && options.takeServerOnConflict) {
+    for (const conflict of plan.conflicts) plan.takeRemote[conflict.field] = conflict.remote;
+    plan.conflicts = [];
+  }
+  if (plan.conflicts.length && !options.force) {
+    outcome.status = 'conflict';
+    outcome.conflicts = plan.conflicts;
+    for (const conflict of plan.conflicts) problems.push(positions.at(doc, conflict.field, 'error', conflictMessage(conflict), 'value'));
+    return outcome;
+  }
+  outcome.overwritten = plan.conflicts.map((c) => c.field);
+  // Fields changed only on the server go to the server unchanged and into the file.
+  const toSend: FieldMap = { ...body };
+  for (const field of Object.keys(plan.takeRemote)) {
+    toSend[field] = remote[field];
+    setField(doc, field, remote[field]);
+    outcome.merged.push(field);
+  }
+  const sendsSecret = entry.writeOnly.some((field) => Object.hasOwn(body, field));
+  if (Object.keys(plan.push).length === 0 && outcome.overwritten.length === 0 && !sendsSecret) {
+    // Nothing of the file's is missing on the server: no request, just a fresh base.
+    pendingBase(push, remote, outcome.merged);
+    outcome.status = 'unchanged';
+    return outcome;
+  }
+  // PUT demands every required field; a required secret the file leaves out (so the server
+  // keeps its value) is only possible with PATCH.
+  const missingRequiredSecret = entry.writeOnly.some((field) => entry.required.includes(field) && !Object.hasOwn(toSend, field));
+  if (missingRequiredSecret) await options.api.partialUpdate(entry.apiPath, pk, toSend);
+  else await options.api.update(entry.apiPath, pk, toSend);
+  // The answer to a write is what the serializer saw; a read shows what was really stored.
+  const stored = checkedStage(await options.api.retrieve(entry.apiPath, pk), push.source, 'the change was sent, but the file and its sync base were not updated: pull it to see what the server holds', pk);
+  pendingBase(push, stored, outcome.merged);
+  outcome.storedDifferently = storedDifferences(stage, toSend, stored);
+  reportStoredDifferences(outcome, stage, positions, problems);
+  return outcome;
+}
+
+/** A push the server refused (400s on their keys) or that failed; the document is left as it was. */
+function failedPush(push: StagePush, error: unknown): PushOutcome {
+  const { stage, positions, problems } = push;
+  const { doc } = stage;
+  // Edits made before the failure only count when the server accepted them.
+  doc.edits.length = 0;
+  if (error instanceof AuthentikValidationError) {
+    for (const issue of error.issues) {
+      const field = issue.path.length ? String(issue.path[0]) : null;
+      const where = issue.path.length > 1 ? `[${issue.path.slice(1).join('][')}] ` : '';
+      problems.push(positions.at(doc, field, 'error', `authentik rejected ${field ?? describeStage(stage)}: ${where}${issue.message}`, 'value'));
+    }
+    if (error.issues.length === 0) problems.push(positions.at(doc, 'model', 'error', `authentik rejected ${describeStage(stage)}: ${error.message}`));
+    return newOutcome(stage, 'rejected');
+  }
+  problems.push(positions.at(doc, 'model', 'error', `${describeStage(stage)} was not pushed: ${(error as Error).message}`));
+  return newOutcome(stage, 'failed');
 }
 
 function storedDifferences(stage: LocalStage, sent: FieldMap, stored: StageObject): StoredDifference[] {
