@@ -37,6 +37,66 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+function headersOf(response: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' });
+}
+
+/**
+ * The answer's body as a web stream handed over as soon as the headers arrive, reading no further
+ * ahead than its reader asks (so the transport's size limit stops the transfer, not just the
+ * reading); `fail` errors it (an abort, a socket error); `settled` runs once when it ends either way.
+ */
+function bodyStream(response: http.IncomingMessage, request: http.ClientRequest, settled: () => void): { stream: ReadableStream<Uint8Array>; fail: (error: unknown) => void } {
+  let finished = false;
+  let fail: (error: unknown) => void = () => undefined;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        fail = (error: unknown): void => {
+          if (finished) return;
+          finished = true;
+          settled();
+          controller.error(error);
+        };
+        response.on('data', (chunk: Buffer) => {
+          if (finished) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) response.pause();
+        });
+        response.on('error', (error) => fail(error));
+        response.on('aborted', () => fail(prematureClose()));
+        response.on('end', () => {
+          if (!response.complete) return fail(prematureClose());
+          if (finished) return;
+          finished = true;
+          settled();
+          controller.close();
+        });
+      },
+      pull() {
+        response.resume();
+      },
+      cancel() {
+        finished = true;
+        settled();
+        response.destroy();
+        request.destroy();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+  return { stream, fail: (error) => fail(error) };
+}
+
 export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   const extra = options.caCertificates === undefined ? [] : splitPem(options.caCertificates);
   if (options.caCertificates !== undefined && extra.length === 0) {
@@ -55,61 +115,21 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
       if (init.headers) new Headers(init.headers).forEach((value, key) => (headers[key] = value));
       const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
       if (body) headers['content-length'] = String(body.length);
-      const premature = (): Error => Object.assign(new Error('the connection was closed before the whole answer arrived'), { code: 'ECONNRESET' });
       let failBody: ((error: unknown) => void) | undefined;
       const request = (secure ? https : http).request(target, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent }, (response) => {
         const status = response.statusCode ?? 0;
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value === undefined) continue;
-          for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-        }
-        const empty = status === 204 || status === 304 || init.method === 'HEAD';
         const done = (): void => signal?.removeEventListener('abort', onAbort);
         let stream: ReadableStream<Uint8Array> | null = null;
-        if (empty) {
+        if (status === 204 || status === 304 || init.method === 'HEAD') {
           response.resume();
           response.on('end', done);
         } else {
-          let finished = false;
-          stream = new ReadableStream<Uint8Array>({
-            start(controller) {
-              const fail = (error: unknown): void => {
-                if (finished) return;
-                finished = true;
-                done();
-                controller.error(error);
-              };
-              failBody = fail;
-              response.on('data', (chunk: Buffer) => {
-                if (finished) return;
-                controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-                // Read no further ahead than the reader asks for.
-                if ((controller.desiredSize ?? 0) <= 0) response.pause();
-              });
-              response.on('error', fail);
-              response.on('aborted', () => fail(premature()));
-              response.on('end', () => {
-                if (!response.complete) return fail(premature());
-                if (finished) return;
-                finished = true;
-                done();
-                controller.close();
-              });
-            },
-            pull() {
-              response.resume();
-            },
-            cancel() {
-              finished = true;
-              done();
-              response.destroy();
-              request.destroy();
-            },
-          }, { highWaterMark: 4 });
+          const body = bodyStream(response, request, done);
+          stream = body.stream;
+          failBody = body.fail;
         }
         try {
-          resolve(new Response(stream, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+          resolve(new Response(stream, { status, statusText: response.statusMessage ?? '', headers: headersOf(response) }));
         } catch (error) {
           response.destroy();
           reject(error);
