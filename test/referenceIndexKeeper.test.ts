@@ -17,12 +17,13 @@ function server(): { keeper: ReferenceIndexKeeper; asked: string[][]; published:
     keeper: undefined as unknown as ReferenceIndexKeeper,
   };
   state.keeper = new ReferenceIndexKeeper({
-    fetch: async (models) => {
-      state.asked.push([...models]);
+    fetch: async (models, options) => {
+      state.asked.push([...models, ...(options.emailTemplates ? ['(templates)'] : [])]);
       await new Promise((resolve) => setTimeout(resolve, 5));
       if (state.failWith) throw state.failWith;
       const count = state.objects;
-      return { server: 'http://127.0.0.1:1', models: Object.fromEntries(models.map((m) => [m, { complete: true, objects: Array.from({ length: count }, (_, i) => ({ pk: `${m}-${i}`, model: m, label: `${m} ${i}`, fields: {} })) }])) };
+      const templates = options.emailTemplates ? { emailTemplates: ['email/password_reset.html', 'email/custom.html'] } : {};
+      return { server: 'http://127.0.0.1:1', ...templates, models: Object.fromEntries(models.map((m) => [m, { complete: true, objects: Array.from({ length: count }, (_, i) => ({ pk: `${m}-${i}`, model: m, label: `${m} ${i}`, fields: {} })) }])) };
     },
     publish: (index) => state.published.push(index),
     onError: () => state.published.push(null),
@@ -74,5 +75,20 @@ describe('the reference index keeper', () => {
     // Read afresh: the deepEqual above narrowed what TypeScript thinks the list holds.
     const latest = (list: Array<ObjectIndex | null>): ObjectIndex | null | undefined => list[list.length - 1];
     assert.deepEqual(Object.keys(latest(s.published)?.models ?? {}), [PASSWORD]);
+  });
+
+  it('asks for the server’s email templates once a file names one, and keeps them beside the models', async () => {
+    const s = server();
+    s.keeper.want([FLOW]);
+    s.keeper.want([FLOW], { emailTemplates: true });
+    s.keeper.want([], { emailTemplates: true });
+    await s.keeper.idle();
+    assert.deepEqual(s.asked, [[FLOW], ['(templates)']]);
+    s.keeper.refresh();
+    await s.keeper.idle();
+    assert.deepEqual(s.asked.at(-1), [FLOW, '(templates)']);
+    const latest = s.published[s.published.length - 1] as ObjectIndex;
+    assert.deepEqual(latest.emailTemplates, ['email/password_reset.html', 'email/custom.html']);
+    assert.deepEqual(Object.keys(latest.models), [FLOW]);
   });
 });

@@ -8,8 +8,8 @@
 import type { IndexedModel, ObjectIndex } from '@authentik-stages/engine';
 
 export interface ReferenceIndexKeeperOptions {
-  /** Fetches the objects of these target models from the connected server. */
-  fetch(models: readonly string[]): Promise<ObjectIndex>;
+  /** Fetches the objects of these target models (and the server's email templates, when asked) from the connected server. */
+  fetch(models: readonly string[], options: { emailTemplates: boolean }): Promise<ObjectIndex>;
   /** The whole index as it now stands, or `null` once nothing is known. */
   publish(index: ObjectIndex | null): void;
   /** A fetch that failed (the models stay unknown: no check claims anything about them). */
@@ -21,24 +21,30 @@ export class ReferenceIndexKeeper {
   private readonly known = new Map<string, IndexedModel>();
   private readonly wanted = new Set<string>();
   private readonly inFlight = new Set<string>();
+  /** The server's email templates, once a file needed them (undefined: not asked, or not known). */
+  private emailTemplates: readonly string[] | undefined;
+  private wantsTemplates = false;
+  private templatesInFlight = false;
   private generation = 0;
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReferenceIndexKeeperOptions) {}
 
-  /** Open files reference these models: the ones not known yet are fetched. */
-  want(models: Iterable<string>): void {
+  /** Open files reference these models (and name email templates): what is not known yet is fetched. */
+  want(models: Iterable<string>, options: { emailTemplates?: boolean } = {}): void {
     const missing: string[] = [];
     for (const model of models) {
       this.wanted.add(model);
       if (!this.known.has(model) && !this.inFlight.has(model)) missing.push(model);
     }
-    if (missing.length) this.load(missing);
+    if (options.emailTemplates) this.wantsTemplates = true;
+    const templates = Boolean(options.emailTemplates) && this.emailTemplates === undefined && !this.templatesInFlight;
+    if (missing.length || templates) this.load(missing, { templates });
   }
 
   /** Fetches every wanted model again (the Stages view was refreshed, a push changed the server). */
   refresh(): void {
-    if (this.wanted.size) this.load([...this.wanted], true);
+    if (this.wanted.size || this.wantsTemplates) this.load([...this.wanted], { replace: true, templates: this.wantsTemplates });
   }
 
   /** Disconnected or another server: nothing is known any more. */
@@ -47,6 +53,9 @@ export class ReferenceIndexKeeper {
     this.known.clear();
     this.wanted.clear();
     this.inFlight.clear();
+    this.emailTemplates = undefined;
+    this.wantsTemplates = false;
+    this.templatesInFlight = false;
     this.server = undefined;
     this.options.publish(null);
   }
@@ -60,13 +69,19 @@ export class ReferenceIndexKeeper {
     } while (current !== this.running);
   }
 
-  private load(models: string[], replace = false): void {
+  private load(models: string[], how: { replace?: boolean; templates?: boolean } = {}): void {
+    const { replace = false, templates = false } = how;
     const generation = this.generation;
     for (const model of models) this.inFlight.add(model);
-    const work = this.options.fetch(models).then(
+    if (templates) this.templatesInFlight = true;
+    const work = this.options.fetch(models, { emailTemplates: templates }).then(
       (index) => {
         if (generation !== this.generation) return;
         this.server = index.server;
+        if (templates) {
+          this.templatesInFlight = false;
+          this.emailTemplates = index.emailTemplates;
+        }
         for (const model of models) {
           this.inFlight.delete(model);
           const fetched = Object.hasOwn(index.models, model) ? index.models[model] : undefined;
@@ -78,6 +93,7 @@ export class ReferenceIndexKeeper {
       (error: unknown) => {
         if (generation !== this.generation) return;
         for (const model of models) this.inFlight.delete(model);
+        if (templates) this.templatesInFlight = false;
         this.options.onError?.(models, error);
       },
     );
@@ -85,6 +101,7 @@ export class ReferenceIndexKeeper {
   }
 
   private index(): ObjectIndex {
-    return { server: this.server ?? '', models: Object.fromEntries(this.known) };
+    const index: ObjectIndex = { server: this.server ?? '', models: Object.fromEntries(this.known) };
+    return this.emailTemplates ? { ...index, emailTemplates: this.emailTemplates } : index;
   }
 }
