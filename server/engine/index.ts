@@ -14,7 +14,7 @@ export { PRODUCT_VERSION } from './version';
 export { escapePointerSegment, fieldPointer, languageOfPath, parseStageDocument, pointerSegments, unescapePointerSegment, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
 export { splitDocuments, splitYamlDocuments, type TextChunk } from './document/split';
 export { ENV_TAG, isPlainObject, TaggedValue } from './document/tags';
-export { applyTextEdits, pairSpan, renderPair, renderValueText, type ScalarStyle, type TextEdit } from './document/textEdits';
+export { applyTextEdits, pairSpan, renderPair, renderValueText, stringifyYaml, type ScalarStyle, type TextEdit } from './document/textEdits';
 
 // Schemas: authentik's OpenAPI document converted into one JSON Schema per model, and the catalog in force.
 export { SchemaCatalog } from './schema/catalog';

@@ -4,8 +4,8 @@
  * a new key gets a line of its own, so comments, spacing and untouched documents stay byte for
  * byte. Documents are parsed exactly as the language server parses them.
  */
-import { Document, isMap, isNode, isScalar, Scalar, type Node, type Pair } from 'yaml';
-import { applyTextEdits, languageOfPath, pairSpan, parseStageDocument, renderPair, renderValueText, type ScalarStyle, type SourceLanguage, splitDocuments, type StageDocument, type TextEdit } from '@authentik-stages/engine';
+import { isMap, isNode, isScalar, Scalar, type Node, type Pair } from 'yaml';
+import { applyTextEdits, isPlainObject, languageOfPath, pairSpan, parseStageDocument, renderPair, renderValueText, stringifyYaml, type ScalarStyle, type SourceLanguage, splitDocuments, type StageDocument, type TextEdit } from '@authentik-stages/engine';
 import { sameValue } from './normalize';
 
 export interface StageFileDocument {
@@ -97,7 +97,9 @@ export function setField(doc: StageFileDocument, key: string, value: unknown, af
   const existing = items.find((pair) => keyName(pair) === key);
   if (existing) {
     const old = existing.value as Node | null;
-    if (sameValue(isNode(old) ? old.toJSON() : old, value)) return;
+    // The parsed value keeps tags (`!Find […]`), which the node's plain JSON would lose.
+    const parsed = isPlainObject(doc.stage.value) ? doc.stage.value[key] : isNode(old) ? old.toJSON() : old;
+    if (sameValue(parsed, value)) return;
     const keyEnd = (existing.key as Node).range![1];
     const range = old?.range;
     const hasValue = range && range[1] > range[0];
@@ -149,5 +151,5 @@ export function serializeStageFile(file: StageFileContents): string {
 /** A new stage document's text, keys in the given order. */
 export function renderNewDocument(object: Record<string, unknown>, language: SourceLanguage): string {
   if (language === 'json') return `${JSON.stringify(object, null, 2)}\n`;
-  return new Document(object).toString({ lineWidth: 0 });
+  return stringifyYaml(object);
 }

@@ -3,8 +3,9 @@
  * stands, a key inserted on its own line, a pair removed with its line. Comments, spacing and
  * quoting elsewhere stay byte for byte. Used by the quick fixes and by the sync engine.
  */
-import { stringify } from 'yaml';
+import { Document, type Node } from 'yaml';
 import type { SourceLanguage, Span } from './stageDocument';
+import { isPlainObject, TaggedValue } from './tags';
 
 export interface TextEdit {
   start: number;
@@ -40,7 +41,9 @@ export type ScalarStyle = 'plain' | 'double' | 'single';
  * style of the value it replaces; collections in YAML go to block form on the following lines.
  */
 export function renderValueText(value: unknown, language: SourceLanguage, style: ScalarStyle = 'plain'): string {
-  if (language === 'json') return JSON.stringify(value);
+  if (language === 'json') return renderJson(value);
+  // A tag stays on the key's line, in the flow form blueprints use: `!Find [model, [field, value]]`.
+  if (value instanceof TaggedValue) return stringifyYaml(value).trimEnd();
   if (typeof value === 'string' && !value.includes('\n')) {
     if (style === 'double') return JSON.stringify(value);
     if (style === 'single') return `'${value.replace(/'/g, "''")}'`;
@@ -48,18 +51,47 @@ export function renderValueText(value: unknown, language: SourceLanguage, style:
   if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
     const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
     if (empty) return Array.isArray(value) ? '[]' : '{}';
-    return `\n${stringify(value, { lineWidth: 0 })
+    return `\n${stringifyYaml(value)
       .trimEnd()
       .split('\n')
       .map((line) => `  ${line}`)
       .join('\n')}`;
   }
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return stringifyYaml(value).trimEnd();
+}
+
+/**
+ * A value as YAML text, with `TaggedValue`s written as tags (`!Find [model, [field, value]]`,
+ * `!Env NAME`) rather than as the objects holding them; without tags, `yaml`'s own output.
+ */
+export function stringifyYaml(value: unknown): string {
+  const doc = new Document();
+  doc.contents = doc.createNode(withTagNodes(doc, value));
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function withTagNodes(doc: Document, value: unknown): unknown {
+  if (value instanceof TaggedValue) {
+    const node = doc.createNode(withTagNodes(doc, value.value), { flow: true }) as Node;
+    node.tag = value.tag;
+    return node;
+  }
+  if (Array.isArray(value)) return value.map((item) => withTagNodes(doc, item));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withTagNodes(doc, item)]));
+  return value;
+}
+
+/** JSON has no tags: a tagged value cannot be written into a JSON stage file. */
+function renderJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (item instanceof TaggedValue) throw new Error(`${item.tag} is a YAML tag: a JSON stage file cannot hold it.`);
+    return item;
+  });
 }
 
 /** `key: value` (YAML) or `"key": value` (JSON). */
 export function renderPair(key: string, value: unknown, language: SourceLanguage): string {
-  if (language === 'json') return `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  if (language === 'json') return `${JSON.stringify(key)}: ${renderJson(value)}`;
   const rendered = renderValueText(value, language);
   return `${/^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key)}:${rendered.startsWith('\n') ? '' : ' '}${rendered}`;
 }
