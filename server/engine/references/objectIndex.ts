@@ -31,6 +31,11 @@ export interface ObjectIndex {
   readonly server: string;
   /** Per target model; a model absent here is unknown (not fetched), never "empty". */
   readonly models: Readonly<Record<string, IndexedModel>>;
+  /**
+   * Every email template the server offers (`GET /stages/email/templates/`: the built-ins and the
+   * custom ones in its template directory). Absent: unknown, and only the built-ins are known.
+   */
+  readonly emailTemplates?: readonly string[];
 }
 
 /** The objects of `model` on the indexed server, or undefined when the index does not know the model. */

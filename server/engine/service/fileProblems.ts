@@ -51,5 +51,6 @@ export function validateText(
   options: { language?: SourceLanguage; documents?: readonly number[]; /** The server's objects: the connected checks (`validate --online`). */ index?: ObjectIndex } = {},
 ): FileProblem[] {
   const analyzer = new StageFileAnalyzer(catalog);
+  if (options.index) analyzer.setObjectIndex(options.index);
   return fileProblems(analyzer.analyze(path, text, options.language ?? languageOfPath(path)), path, options.documents);
 }

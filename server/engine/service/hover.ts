@@ -7,6 +7,7 @@ import { checkDuration, describeSeconds } from '../validation/duration';
 import { TaggedValue } from '../document/tags';
 import { pointerSegments } from '../document/stageDocument';
 import { fieldDocumentation, modelDocumentation } from './fieldDocs';
+import { referenceHover } from './references';
 import type { StageFile } from './stageFile';
 
 export function hover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog): Hover | null {
@@ -15,6 +16,8 @@ export function hover(file: StageFile, textDocument: TextDocument, position: Pos
   if (!placed || placed.doc.isEmpty || !isPlainObject(placed.doc.value)) return null;
   const local = offset - placed.offset;
   const root = placed.doc.value;
+  const reference = referenceHover(file, textDocument, position, catalog);
+  if (reference) return reference;
   // Top-level fields only: the pointer has one segment.
   for (const [pointer, location] of placed.doc.locations) {
     if (pointer === '' || pointer.indexOf('/', 1) !== -1) continue;
