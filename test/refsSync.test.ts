@@ -15,7 +15,8 @@ import { localStages } from '../client/src/sync/localStage';
 import { buildObjectIndex, referencedModels } from '../client/src/sync/objectIndex';
 import { writePulledStages } from '../client/src/sync/pull';
 import { pullTargetModels } from '../client/src/sync/pullReferences';
-import { pushFile, type FileValidator } from '../client/src/sync/push';
+import { pushFile } from '../client/src/sync/push';
+import { engineValidator } from '../client/src/sync/validator';
 import { parseStageFile, renderNewDocument, serializeStageFile, setField } from '../client/src/sync/stageFileIO';
 import { parseStageDocument } from '../server/engine/document/stageDocument';
 import { TaggedValue } from '../server/engine/document/tags';
@@ -29,13 +30,6 @@ import { syncFixture, type SyncFixture } from './support/syncFixture';
 
 const IDENTIFICATION = 'authentik_stages_identification.identificationstage';
 const PASSWORD_PK = demoUuid('stage:default-authentication-password');
-
-/**
- * The language server's verdict on the file, given rather than computed: these tests are about
- * what the push does with tags the validator lets through (its own `!Find` checks are the
- * language-server side's, tested there).
- */
-const noErrors: FileValidator = async () => [];
 
 function clientFor(sandbox: { url: string; token: string }): AuthentikClient {
   return new AuthentikClient({ baseUrl: sandbox.url, token: sandbox.token, timeoutMs: 5000, maxRetries: 0 });
@@ -131,7 +125,9 @@ describe('the object index builder', () => {
       'authentik_stages_password.passwordstage',
       'authentik_stages_prompt.prompt',
     ]);
-    assert.deepEqual(referencedModels([{ model: 'authentik_stages_deny.denystage', name: 'd' }]), []);
+    // A stage's name is checked against every stage; a prompt has no references.
+    assert.deepEqual(referencedModels([{ model: 'authentik_stages_deny.denystage', name: 'd' }]), ['authentik_flows.stage']);
+    assert.deepEqual(referencedModels([{ model: 'authentik_stages_prompt.prompt', name: 'p' }]), []);
   });
 });
 
@@ -143,7 +139,7 @@ describe('push resolves !Find on the server', () => {
   after(async () => {
     await fx.close();
   });
-  const push = (path: string, env: Record<string, string> = {}) => pushFile(path, { api: fx.client, catalog: fx.catalog, validate: noErrors, bases: fx.bases, env });
+  const push = (path: string, env: Record<string, string> = {}) => pushFile(path, { api: fx.client, catalog: fx.catalog, validate: engineValidator(fx.catalog), bases: fx.bases, env });
 
   it('stores the pks the tags name, keeps the tags in the file, and a second push and a diff see no change', async () => {
     const text = [
@@ -214,6 +210,7 @@ describe('push resolves !Find on the server', () => {
       'sources:',
       '  - !Find [authentik_core.source, [slug, github]]',
       '  - !Find [authentik_core.source, [slug, GitHub]]',
+      'recovery_flow: !Find [authentik_flows.flow, [slug, !Env REFS_UNSET_SLUG]]',
       '---',
       'model: authentik_stages_deny.denystage',
       'name: refs-failing-other-document',
@@ -232,12 +229,14 @@ describe('push resolves !Find on the server', () => {
         [4, 17, 'error', 'password_stage'],
         [5, 20, 'error', 'passwordless_flow'],
         [8, 5, 'error', 'sources'],
+        [9, 16, 'error', 'recovery_flow'],
       ],
     );
     assert.match(result.problems[0]!.message, /^password_stage: !Find \[authentik_stages_password\.passwordstage, \[name, no-such-stage\]\] matches no Password Stage on http/);
     assert.match(result.problems[1]!.message, /matches 2 objects on http.*nothing was sent/);
     // Matching is exact, case included, as the API's slug filter is.
     assert.match(result.problems[2]!.message, /\[slug, GitHub\]\] matches no Source/);
+    assert.match(result.problems[3]!.message, /the environment variable REFS_UNSET_SLUG is not set/);
   });
 
   it('a lookup the server fails blocks the file, naming the error; nothing is sent', async () => {
@@ -287,7 +286,7 @@ describe('pull --references find', () => {
 
     fx.sandbox.requests.clear();
     for (const pulled of result.pulled) {
-      const pushed = await pushFile(join(outDir, pulled.file), { api: fx.client, catalog: fx.catalog, validate: noErrors, bases: fx.bases, env: {} });
+      const pushed = await pushFile(join(outDir, pulled.file), { api: fx.client, catalog: fx.catalog, validate: engineValidator(fx.catalog), bases: fx.bases, env: {} });
       assert.deepEqual(pushed.problems, [], pulled.file);
       assert.deepEqual(pushed.outcomes.map((o) => o.status), ['unchanged'], pulled.file);
       assert.equal(pushed.rewritten, false);
@@ -310,7 +309,26 @@ describe('pull --references find', () => {
     const identification = await cli(dir, ['pull', demoUuid('stage:default-authentication-identification'), '--references', 'find', '--out', 'stages'], env);
     assert.equal(identification.status, 0, identification.stderr);
     const file = join(dir, identification.stdout.trim().split(/\s+/)[1]!);
-    assert.match(readFileSync(file, 'utf8'), /^recovery_flow: !Find \[authentik_flows\.flow, \[slug, default-recovery-flow\]\]$/m);
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /^recovery_flow: !Find \[authentik_flows\.flow, \[slug, default-recovery-flow\]\]$/m);
+    const relative = identification.stdout.trim().split(/\s+/)[1]!;
+    const diff = await cli(dir, ['diff', relative], env);
+    assert.equal(diff.status, 0, diff.stdout + diff.stderr);
+    assert.match(diff.stdout, /same as the server$/m);
+    fx.sandbox.requests.clear();
+    const pushed = await cli(dir, ['push', relative], env);
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.match(pushed.stdout, /^unchanged /m);
+    assert.deepEqual(fx.sandbox.requests.filter((r) => r.method !== 'GET'), []);
+    // A later pull with the default (pk) keeps the tags that still name the server's objects.
+    const repulled = await cli(dir, ['pull', demoUuid('stage:default-authentication-identification'), '--out', 'stages'], env);
+    assert.equal(repulled.status, 0, repulled.stderr);
+    assert.equal(readFileSync(file, 'utf8'), text);
+    // The server moving a reference shows in the diff, the tag on the file's side.
+    fx.sandbox.store.updateStage(demoUuid('stage:default-authentication-identification'), { recovery_flow: demoUuid('flow:default-enrollment-flow') });
+    const moved = await cli(dir, ['diff', relative], env);
+    assert.equal(moved.status, 1);
+    assert.match(moved.stdout, new RegExp(`^  - recovery_flow: "${demoUuid('flow:default-enrollment-flow')}"   \\(server\\)\n  \\+ recovery_flow: !Find \\[authentik_flows\\.flow, \\[slug, default-recovery-flow\\]\\]   \\(file\\)$`, 'm'));
     const json = await cli(dir, ['pull', '--all', '--references', 'find', '--format', 'json'], env);
     assert.equal(json.status, 2);
     assert.match(json.stderr, /--references find writes YAML tags/);
@@ -387,5 +405,68 @@ describe('authentik-stages validate --online', () => {
     assert.equal(bad.status, 1, bad.stderr);
     const problems = JSON.parse(bad.stdout) as Array<{ file: string; line: number; field: string }>;
     assert.deepEqual(problems.map((p) => [p.file, p.line, p.field]), [['bad.stage.yaml', 3, 'port']]);
+  });
+
+  it('each reference error of the server’s objects, at its line; a file whose references all name the right objects is clean', async () => {
+    sandbox.store.addFlow({ slug: 'online-second-auth', name: 'Second', title: 'Second', designation: 'authentication' });
+    const env = { AUTHENTIK_URL: sandbox.url, AUTHENTIK_TOKEN: sandbox.token };
+    writeFileSync(
+      join(dir, 'refs.stage.yaml'),
+      [
+        `model: ${IDENTIFICATION}`,
+        'name: default-deny',
+        'user_fields: [username]',
+        'password_stage: 6f1c1f4e-0000-4000-8000-000000000001',
+        `captcha_stage: ${demoUuid('stage:default-deny')}`,
+        'recovery_flow: !Find [authentik_flows.flow, [slug, no-such-flow]]',
+        'passwordless_flow: !Find [authentik_flows.flow, [designation, authentication]]',
+        '---',
+        'model: authentik_stages_email.emailstage',
+        'name: online-email',
+        'template: no-such-template.html',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'portable.stage.yaml'),
+      [
+        `model: ${IDENTIFICATION}`,
+        'name: online-portable',
+        'user_fields: [username]',
+        `password_stage: ${PASSWORD_PK}`,
+        'recovery_flow: !Find [authentik_flows.flow, [slug, default-recovery-flow]]',
+        'sources:',
+        '  - !Find [authentik_core.source, [slug, github]]',
+        '',
+      ].join('\n'),
+    );
+    const clean = await cli(dir, ['validate', '--online', 'portable.stage.yaml'], env);
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    assert.equal(clean.stdout, '');
+    // Offline, nothing about the server's objects is claimed.
+    const offline = await cli(dir, ['validate', '--format', 'json', 'refs.stage.yaml'], {});
+    assert.equal(offline.status, 0, offline.stdout);
+
+    const result = await cli(dir, ['validate', '--online', '--format', 'json', 'refs.stage.yaml'], env);
+    assert.equal(result.status, 1, result.stderr);
+    const problems = (JSON.parse(result.stdout) as Array<{ line: number; column: number; severity: string; field: string; message: string }>).filter((p) => p.severity === 'error');
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.field]),
+      [
+        [2, 'name'],
+        [4, 'password_stage'],
+        [5, 'captcha_stage'],
+        [6, 'recovery_flow'],
+        [7, 'passwordless_flow'],
+        [11, 'template'],
+      ],
+    );
+    const [name, nothing, wrongModel, noMatch, several, template] = problems.map((p) => p.message);
+    assert.match(name!, /stage with this name already exists/);
+    assert.match(nothing!, /No Password Stage on .* has this pk/);
+    assert.match(wrongModel!, /Deny Stage/i);
+    assert.match(noMatch!, /matches no Flow/);
+    assert.match(several!, /matches 2 objects/);
+    assert.match(template!, /Invalid template 'no-such-template\.html' specified/);
   });
 });

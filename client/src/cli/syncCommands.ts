@@ -8,7 +8,7 @@ import { failuresIn, FindResolver } from '../sync/findResolver';
 import { FilePositions, localStages } from '../sync/localStage';
 import { buildObjectIndex } from '../sync/objectIndex';
 import { pullTargetModels, type ReferenceStyle } from '../sync/pullReferences';
-import { writePulledStages } from '../sync/pull';
+import { pullNeedsIndex, writePulledStages } from '../sync/pull';
 import { isPushSuccess, pushFile } from '../sync/push';
 import { engineValidator } from '../sync/validator';
 import { parseStageFile } from '../sync/stageFileIO';
@@ -62,12 +62,14 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
       }
     }
   }
-  // `!Find` by name needs the names: the objects of the targets the pulled stages reference.
-  const index = args.references === 'find' ? await buildObjectIndex(connection.client, pullTargetModels(new Set(fetched.map((f) => f.entry.model)))) : undefined;
+  // `!Find` by name needs the targets' names, and a file's own tags are kept only where the index shows they still hold.
+  const outDir = resolve(cwd, args.outDir);
+  const pks = fetched.flatMap((f) => (typeof f.remote.pk === 'string' ? [f.remote.pk] : []));
+  const index = pullNeedsIndex(outDir, pks, args.references) ? await buildObjectIndex(connection.client, pullTargetModels(new Set(fetched.map((f) => f.entry.model)))) : undefined;
   const { pulled: results, problems, keptPks } = writePulledStages(fetched, {
     catalog: connection.catalog,
     bases: connection.bases,
-    outDir: resolve(cwd, args.outDir),
+    outDir,
     format: args.format,
     references: args.references,
     env,

@@ -1,7 +1,7 @@
 /** `authentik-stages validate`: the language server's checks, for scripts and CI; `--online` with the server's objects. */
 import { resolve } from 'node:path';
 import { parseStageDocument, splitDocuments, languageOfPath, type FileProblem, type SchemaCatalog, validateText } from '@authentik-stages/engine';
-import { buildObjectIndex, referencedModels } from '../sync/objectIndex';
+import { buildObjectIndex, referencedModels, usesEmailTemplates } from '../sync/objectIndex';
 import { readStageText } from '../sync/stageFileText';
 import type { Connection } from './connection';
 import { progress } from './output';
@@ -14,8 +14,7 @@ export function validateFiles(files: string[], cwd: string, catalog: SchemaCatal
 export async function validateFilesOnline(files: string[], cwd: string, connection: Connection): Promise<FileProblem[]> {
   const texts = files.map((file) => ({ file, text: readStageText(resolve(cwd, file)).text }));
   const roots = texts.flatMap(({ file, text }) => splitDocuments(text, languageOfPath(file)).map((chunk) => parseStageDocument(chunk.text, languageOfPath(file)).value));
-  const models = referencedModels(roots);
-  const index = await buildObjectIndex(connection.client, models);
+  const index = await buildObjectIndex(connection.client, referencedModels(roots), { emailTemplates: usesEmailTemplates(roots) });
   for (const [model, listed] of Object.entries(index.models)) {
     if (!listed.complete) progress(`validate: ${model}: only the first ${listed.objects.length} objects of ${connection.url} were read, so a reference to another one is not judged`);
   }

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isPlainObject, type ModelIndexEntry, type ObjectIndex, type SchemaCatalog } from '@authentik-stages/engine';
+import { isFindTag, isPlainObject, type ModelIndexEntry, type ObjectIndex, type SchemaCatalog } from '@authentik-stages/engine';
 import type { StageObject } from '../api/types';
 import { writeFileAtomically } from './atomicWrite';
 import type { BaseRecord, BaseStore } from './baseStore';
@@ -100,6 +100,21 @@ function indexFolder(dir: string): Map<string, Located> {
 export function findStageFile(dir: string, pk: string): { path: string; document: number } | undefined {
   const located = indexFolder(dir).get(pk.toLowerCase());
   return located ? { path: located.file.path, document: located.doc.index } : undefined;
+}
+
+/**
+ * Whether a pull of these stages into `dir` needs the index of their targets: `!Find` asked for,
+ * or a file of the folder already holding a `!Find` for one of them (kept where it still names
+ * the server's object, which only the index tells).
+ */
+export function pullNeedsIndex(dir: string, pks: Iterable<string>, references: ReferenceStyle): boolean {
+  if (references === 'find') return true;
+  const files = indexFolder(dir);
+  for (const pk of pks) {
+    const values = files.get(pk.toLowerCase())?.doc.stage.value;
+    if (isPlainObject(values) && Object.values(values).some((value) => isFindTag(value) || (Array.isArray(value) && value.some(isFindTag)))) return true;
+  }
+  return false;
 }
 
 /** A stage pulled into a file that is yet to be written: its result and base wait for the write. */

@@ -219,6 +219,8 @@ async function pushContents(file: StageFileContents, options: PushOptions, round
     }
     bodies.set(stage, resolved.fields);
   }
+  // In the file's order, whichever field the schema lists first.
+  result.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (result.invalid.length || result.problems.some((p) => p.severity === 'error')) {
     result.blocked = true;
     return result;
