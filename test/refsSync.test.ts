@@ -470,3 +470,46 @@ describe('authentik-stages validate --online', () => {
     assert.match(template!, /Invalid template 'no-such-template\.html' specified/);
   });
 });
+
+describe('references against a misbehaving server', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  before(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'authentik-refs-hostile-'));
+    writeFileSync(join(dir, 'find.stage.yaml'), `model: ${IDENTIFICATION}\nname: hostile-find\nuser_fields: [username]\npassword_stage: !Find [authentik_stages_password.passwordstage, [name, crafted]]\n`);
+  });
+  after(async () => {
+    await sandbox.close();
+  });
+
+  it('push: an object found without a pk stops the file with the server and field named; nothing is sent', async () => {
+    const fake = await startHostileServer({ upstream: sandbox.url, routes: [{ method: 'GET', path: '/stages/password/', reply: page([{ name: 'crafted', pk: 42 }]) }] });
+    try {
+      const env = { AUTHENTIK_URL: fake.url, AUTHENTIK_TOKEN: sandbox.token };
+      const pushed = await cli(dir, ['push', 'find.stage.yaml'], env);
+      assert.equal(pushed.status, 1, pushed.stderr);
+      assert.match(pushed.stderr, new RegExp(`^find\\.stage\\.yaml:1:1: error: "hostile-find" was not pushed: its !Find tags could not be resolved: the server ${fake.url} sent pk 42 for an object of /stages/password/: not a pk; nothing was sent\\.`, 'm'));
+      assert.deepEqual(fake.requests.filter((r) => r.method !== 'GET'), []);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('validate --online: a listing authentik never sends is exit 1 naming the server; a connection lost while indexing is exit 2', async () => {
+    const fake = await startHostileServer({ upstream: sandbox.url, routes: [{ method: 'GET', path: '/stages/all/', reply: page([{ pk: PASSWORD_PK, name: 'x', meta_model_name: 'Not A Model' }]) }] });
+    try {
+      const broken = await cli(dir, ['validate', '--online', 'find.stage.yaml'], { AUTHENTIK_URL: fake.url, AUTHENTIK_TOKEN: sandbox.token });
+      assert.equal(broken.status, 1);
+      assert.match(broken.stderr, new RegExp(`^authentik-stages: the server ${fake.url} sent meta_model_name "Not A Model" for ${PASSWORD_PK} in the list /stages/all/: not a model name`, 'm'));
+      assert.equal(broken.stdout, '');
+      fake.reset();
+      fake.route({ method: 'GET', path: '/flows/instances/', reply: { kind: 'drop' } });
+      const dropped = await cli(dir, ['validate', '--online', 'find.stage.yaml'], { AUTHENTIK_URL: fake.url, AUTHENTIK_TOKEN: sandbox.token });
+      assert.equal(dropped.status, 2, dropped.stderr);
+      assert.match(dropped.stderr, new RegExp(`^authentik-stages: cannot read the objects of authentik at ${fake.url}: `, 'm'));
+    } finally {
+      await fake.close();
+    }
+  });
+});
