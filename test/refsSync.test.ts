@@ -199,6 +199,17 @@ describe('push resolves !Find on the server', () => {
     assert.ok(diff.changes[0]!.local instanceof TaggedValue);
   });
 
+  it('the command line asks for a !Find once per push, however many files hold it', async () => {
+    const tag = '!Find [authentik_stages_password.passwordstage, [name, default-authentication-password]]';
+    for (const name of ['refs-cli-a', 'refs-cli-b']) fx.write(`${name}.stage.yaml`, `model: ${IDENTIFICATION}\nname: ${name}\nuser_fields: [email]\npassword_stage: ${tag}\n`);
+    fx.sandbox.requests.clear();
+    const pushed = await cli(fx.workspace, ['push', 'refs-cli-a.stage.yaml', 'refs-cli-b.stage.yaml'], { AUTHENTIK_URL: fx.sandbox.url, AUTHENTIK_TOKEN: fx.sandbox.token });
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.equal(pushed.stdout.match(/^created /gm)?.length, 2);
+    assert.equal(fx.sandbox.requests.filter((r) => r.path === '/api/v3/stages/password/' && r.method === 'GET').length, 1);
+    assert.equal(fx.sandbox.store.findStageByName('refs-cli-b')!['password_stage'], PASSWORD_PK);
+  });
+
   it('a !Find matching nothing or several objects is an error on the tag’s line, and nothing of the file is sent', async () => {
     fx.sandbox.store.addFlow({ slug: 'refs-second-auth', name: 'Second', title: 'Second', designation: 'authentication' });
     const text = [

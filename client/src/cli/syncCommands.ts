@@ -92,9 +92,10 @@ export async function runPush(connection: Connection, files: string[], force: bo
   connection.bases.ensureWritable();
   const findings: FileProblem[] = [];
   let failed = false;
+  const finds = new FindResolver(connection.client, env);
   for (const [i, file] of files.entries()) {
     progress(`push: ${file} (${i + 1}/${files.length})`);
-    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, validate: engineValidator(connection.catalog), bases: connection.bases, env, force });
+    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, validate: engineValidator(connection.catalog), bases: connection.bases, env, force, finds });
     findings.push(...[...result.invalid, ...result.problems].map((p) => ({ ...p, file })));
     if (result.blocked) progress(`push: ${file}: not sent: fix the errors first`);
     for (const outcome of result.outcomes) {

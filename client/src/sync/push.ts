@@ -105,6 +105,8 @@ export interface PushOptions {
   takeServerOnConflict?: boolean;
   /** Push only these documents (0-based positions in the file); all when absent. */
   documents?: readonly number[];
+  /** Shares `!Find` answers across the files of one push (each distinct query asked once); one per file when absent. */
+  finds?: FindResolver;
   /** Stages an earlier push could not show in the file (see `UnwrittenPush`). */
   adopt?: readonly UnwrittenPush[];
   log?: (line: string) => void;
@@ -204,7 +206,7 @@ async function pushContents(file: StageFileContents, options: PushOptions, round
   // 2. Every `!Find` and `!Env` must resolve before anything is sent.
   let finds: ResolvedFinds;
   try {
-    finds = await new FindResolver(options.api, options.env).resolveStages(stages);
+    finds = await (options.finds ?? new FindResolver(options.api, options.env)).resolveStages(stages);
   } catch (error) {
     // The server could not answer a lookup: nothing of the file is sent.
     for (const stage of stages) result.problems.push(positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was not pushed: its !Find tags could not be resolved: ${(error as Error).message}`));
