@@ -201,6 +201,34 @@ describe('references over LSP', () => {
       assert.deepEqual(fine.diagnostics, [], 'a custom template the server has and a stage updating itself are fine');
     });
 
+    it('claims no missing pk or !Find where the index is incomplete or lacks the model, and checks a base !Find by type', async () => {
+      const text = [
+        'model: authentik_stages_identification.identificationstage',
+        'name: x',
+        'user_fields: [username]',
+        `enrollment_flow: ${PK.nothing}`,
+        'recovery_flow: !Find [authentik_flows.flow, [slug, nowhere]]',
+        `captcha_stage: ${PK.nothing}`,
+        'password_stage: !Find [authentik_flows.stage, [name, default-consent]]',
+        '---',
+        'model: authentik_stages_user_write.userwritestage',
+        'name: uw',
+        `create_users_group: ${PK.nothing}`,
+        '',
+      ].join('\n');
+      const { uri } = await diagnose(client, text);
+      const partial: ObjectIndex = { ...INDEX, models: { ...INDEX.models, 'authentik_flows.flow': { ...INDEX.models['authentik_flows.flow']!, complete: false } } };
+      const diagnostics = await setIndex(client, partial, uri);
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.message]),
+        [
+          ['reference', `captcha_stage: Invalid pk "${PK.nothing}" - object does not exist. No Captcha Stage on ${SERVER} has this pk: pick one (completion lists them) or write !Find by name.`],
+          ['reference', `password_stage: !Find [authentik_flows.stage, [name, default-consent]] finds a Consent Stage "default-consent" on ${SERVER}; password_stage takes a Password Stage.`],
+        ],
+        'a flow listing that stopped early proves nothing missing, nor does an index without groups; the complete listing of all stages does',
+      );
+    });
+
     it('forgets the objects when sent null: no reference error is claimed again', async () => {
       const { uri, diagnostics } = await openWithIndex(client, IDENTIFICATION);
       assert.ok(diagnostics.some((d) => REFERENCE_CODES.includes(String(d.code))));
