@@ -152,6 +152,8 @@ describe('references over LSP', () => {
       assert.deepEqual(tags[0]!.range, rangeOf(text, '!Ref other'));
       assert.match(tags[0]!.message, /password_stage: !Ref is a blueprint tag; .* in a reference field, !Find\. Write the pk or !Find \[authentik_stages_password\.passwordstage, \[name, …\]\]\./);
       assert.deepEqual(tags[1]!.range, rangeOf(text, '!KeyOf src'));
+      const env = byCode((await diagnose(client, 'model: authentik_stages_identification.identificationstage\nname: x\nuser_fields: [username]\nsources:\n  - !Env SOURCE\n')).diagnostics, 'tag');
+      assert.match(env[0]!.message, /^sources: !Env gives a field's whole value, not a list item/);
     });
 
     it('still allows !Env as a !Find value', async () => {
@@ -183,6 +185,9 @@ describe('references over LSP', () => {
       assert.deepEqual(none.range, rangeOf(IDENTIFICATION, '!Find [authentik_core.source, [slug, githib]]'));
 
       assert.equal(diagnostics.length, 4, JSON.stringify(diagnostics.map((d) => d.message)));
+
+      const notUuid = await openWithIndex(client, 'model: authentik_stages_identification.identificationstage\nname: x\nuser_fields: [username]\npassword_stage: not-a-pk\n');
+      assert.deepEqual(notUuid.diagnostics.map((d) => d.code), ['format'], 'a value that is no UUID gets Django\'s format error only');
     });
 
     it('reports a new stage whose name another stage has, and an email template the server lacks', async () => {
@@ -283,6 +288,7 @@ describe('references over LSP', () => {
       assert.match(stageHover.value, /- name: `default-authentication-password`/);
       assert.match(stageHover.value, /- used by: default-authentication-flow/);
       assert.match(stageHover.value, new RegExp(`\\[Open in authentik\\]\\(${SERVER}/if/admin/#/flow/stages\\)`));
+      assert.match(stageHover.value, /---\n\n[\s\S]*shows a password field/, "the field's own documentation follows the object");
       const findHover = await hover(client, uri, IDENTIFICATION, 'default-enrollment-flow');
       assert.match((findHover.contents as MarkupContent).value, /\*\*Flow\*\* Sign up/);
       assert.match((findHover.contents as MarkupContent).value, new RegExp(`${SERVER}/if/admin/#/flow/flows/default-enrollment-flow`));
