@@ -8,7 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import type { IndexedObject, ObjectIndex } from '../server/engine/references/objectIndex';
 import { SetObjectIndexNotification } from '../server/src/protocol';
-import { applyContentChanges, positionOf, type LspClient } from '../tools/lsp-client/lspClient';
+
+import { applyContentChanges, LspClient, positionOf } from '../tools/lsp-client/lspClient';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol';
+import { serverModule } from './support/paths';
 import { byCode, diagnose, rangeOf, startStageServer, textDiagnostics, type TextDiagnostic } from './support/stageServer';
 
 const SERVER = 'https://auth.example.test';
@@ -111,6 +114,20 @@ describe('references over LSP', () => {
   });
   after(async () => {
     await client.shutdown();
+  });
+
+  it('announces inlay hints and asks a client that can refresh them to do so when the objects change', async () => {
+    const refreshing = await LspClient.start({ command: process.execPath, args: [...SERVER_NODE_FLAGS, serverModule, '--stdio'], name: 'authentik stage server (inlay refresh)' });
+    try {
+      const result = await refreshing.initialize({ capabilities: { workspace: { inlayHint: { refreshSupport: true } } } });
+      assert.equal(result.capabilities.inlayHintProvider, true);
+      const { uri } = await diagnose(refreshing, IDENTIFICATION);
+      await setIndex(refreshing, INDEX, uri);
+      await refreshing.waitForServerRequest('workspace/inlayHint/refresh');
+      assert.equal(refreshing.requestCount('workspace/inlayHint/refresh'), 1);
+    } finally {
+      await refreshing.shutdown();
+    }
   });
 
   describe('offline (no index)', () => {
