@@ -306,6 +306,8 @@ describe('references over LSP', () => {
       assert.match(stageHover.value, /- used by: default-authentication-flow/);
       assert.match(stageHover.value, new RegExp(`\\[Open in authentik\\]\\(${SERVER}/if/admin/#/flow/stages\\)`));
       assert.match(stageHover.value, /---\n\n[\s\S]*shows a password field/, "the field's own documentation follows the object");
+      const wrongHover = ((await hover(client, uri, IDENTIFICATION, PK.consent)).contents as MarkupContent).value;
+      assert.match(wrongHover, /\*\*Consent Stage\*\* default-consent[\s\S]*\/if\/admin\/#\/flow\/stages\)[\s\S]*`sources` takes a Source/, 'a pk of the wrong model shows what it is, linked as what it is');
       const findHover = await hover(client, uri, IDENTIFICATION, 'default-enrollment-flow');
       assert.match((findHover.contents as MarkupContent).value, /\*\*Flow\*\* Sign up/);
       assert.match((findHover.contents as MarkupContent).value, new RegExp(`${SERVER}/if/admin/#/flow/flows/default-enrollment-flow`));

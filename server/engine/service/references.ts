@@ -9,7 +9,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import { fieldAcceptsObject, findTagFor, parseFindTag } from '../references/findTag';
-import { targetModel, type FieldReference } from '../references/lookup';
+import { baseOf, targetModel, type FieldReference } from '../references/lookup';
+import { STAGE_MODELS, TARGET_MODELS } from '../references/table';
 import type { IndexedObject } from '../references/objectIndex';
 import type { ReferenceIndex } from '../references/referenceIndex';
 import { documentModel, modelTitle, referenceValuesOf, withArticle, type ReferenceValue } from '../references/referenceValues';
@@ -139,10 +140,12 @@ function objectOf(index: ReferenceIndex | undefined, ref: ReferenceValue): Index
 }
 
 /** Where an object is shown in authentik's admin interface (web/src/admin/Routes.ts): its page, else its type's list. */
-export function adminLink(server: string, object: IndexedObject, target: string): string | undefined {
+export function adminLink(server: string, object: IndexedObject): string | undefined {
   const slug = typeof object.fields['slug'] === 'string' ? object.fields['slug'] : undefined;
+  // By what the object is (a pk of the wrong model links to its own page), its base where it has one.
+  const kind = STAGE_MODELS.includes(object.model) ? 'authentik_flows.stage' : Object.hasOwn(TARGET_MODELS, object.model) ? object.model : (baseOf(object.model)?.model ?? object.model);
   const page = ((): string | undefined => {
-    switch (target) {
+    switch (kind) {
       case 'authentik_flows.flow':
         return slug ? `/flow/flows/${encodeURIComponent(slug)}` : '/flow/flows';
       case 'authentik_core.source':
@@ -160,11 +163,12 @@ export function adminLink(server: string, object: IndexedObject, target: string)
       case 'authentik_core.propertymapping':
       case 'authentik_events.notificationwebhookmapping':
         return '/core/property-mappings';
-      case 'authentik_stages_authenticator_webauthn.webauthndevicetype':
-        return undefined;
-      default:
-        // Every stage type: the admin UI lists stages on one page, with no page per stage.
+      case 'authentik_flows.stage':
+        // The admin UI lists every stage on one page and has no page per stage.
         return '/flow/stages';
+      default:
+        // WebAuthn device types have no page of their own.
+        return undefined;
     }
   })();
   return page && server ? `${server}/if/admin/#${page}` : undefined;
@@ -177,7 +181,7 @@ function describeForHover(object: IndexedObject, reference: FieldReference, inde
   if (typeof object.fields['designation'] === 'string') lines.push(`- designation: ${object.fields['designation']}`);
   lines.push(`- pk: \`${object.pk}\``);
   lines.push(`- used by: ${object.usedBy?.length ? object.usedBy.join(', ') : 'nothing the server lists'}`);
-  const link = adminLink(index.server, object, reference.target);
+  const link = adminLink(index.server, object);
   if (link) lines.push('', `[Open in authentik](${link})`);
   return lines.join('\n');
 }
