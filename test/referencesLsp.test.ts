@@ -287,6 +287,8 @@ describe('references over LSP', () => {
       assert.deepEqual(flows[0]!.labelDetails?.detail, ' default-enrollment-flow');
       assert.match(flows[0]!.labelDetails?.description ?? '', /enrollment/);
       assert.ok(flows.some((i) => newText(i) === '!Find [authentik_flows.flow, [slug, default-enrollment-flow]]'));
+      const all = sorted((await completion(client, uri, text.replace('enrollment_flow: sign', 'enrollment_flow: '), 'enrollment_flow: ', 'enrollment_flow: '.length)).items.filter((i) => i.kind === 18));
+      assert.deepEqual(all.map((i) => i.label), ['Sign up', 'Welcome to authentik!', 'Sign up', 'Welcome to authentik!'], 'enrollment flows first, as the admin UI suggests; !Find forms before pks');
       const sources = (await completion(client, uri, text, '  - \n', 4)).items.filter((i) => i.kind === 18);
       assert.deepEqual(new Set(sources.map((i) => newText(i))), new Set([PK.github, PK.githubEnterprise, '!Find [authentik_core.source, [slug, github]]', '!Find [authentik_core.source, [slug, github-enterprise]]']));
     });
@@ -296,6 +298,10 @@ describe('references over LSP', () => {
       const { uri } = await openWithIndex(client, text, 'json');
       const items = (await completion(client, uri, text, '"password_stage": "', '"password_stage": "'.length)).items.filter((i) => i.kind === 18);
       assert.deepEqual(items.map((i) => newText(i)), [JSON.stringify(PK.password)]);
+      const list = '{\n  "model": "authentik_stages_identification.identificationstage",\n  "name": "x",\n  "sources": ["\n}\n';
+      const opened = await openWithIndex(client, list, 'json');
+      const sources = (await completion(client, opened.uri, list, '"sources": ["', '"sources": ["'.length)).items.filter((i) => i.kind === 18);
+      assert.deepEqual(new Set(sources.map((i) => newText(i))), new Set([JSON.stringify(PK.github), JSON.stringify(PK.githubEnterprise)]));
     });
 
     it('hovers a pk and a !Find with the object, its key, its users and an admin link; JSON says !Find is YAML only', async () => {

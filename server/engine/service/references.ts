@@ -41,13 +41,17 @@ const candidateCache = new WeakMap<ReferenceIndex, Map<string, readonly Candidat
 function candidatesFor(index: ReferenceIndex, reference: FieldReference): readonly Candidate[] {
   let perTarget = candidateCache.get(index);
   if (!perTarget) candidateCache.set(index, (perTarget = new Map()));
-  const cached = perTarget.get(reference.target);
+  // Flows of the designation the admin UI offers for the field come first (any designation is accepted).
+  const designation = reference.suggestedDesignation;
+  const cacheKey = `${reference.target}\u0000${designation ?? ''}`;
+  const cached = perTarget.get(cacheKey);
   if (cached) return cached;
   const key = targetModel(reference.target)?.naturalKey ?? 'name';
+  const rank = (c: Candidate): number => (designation && c.object.fields['designation'] !== designation ? 1 : 0);
   const built = (index.acceptedBy(reference)?.objects ?? [])
     .map((object): Candidate => ({ object, search: `${object.label}\u0000${String(object.fields['slug'] ?? '')}\u0000${String(object.fields[key] ?? '')}\u0000${object.pk}`.toLowerCase() }))
-    .sort((a, b) => LABEL_ORDER.compare(a.object.label, b.object.label));
-  perTarget.set(reference.target, built);
+    .sort((a, b) => rank(a) - rank(b) || LABEL_ORDER.compare(a.object.label, b.object.label));
+  perTarget.set(cacheKey, built);
   return built;
 }
 
