@@ -8,7 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import type { IndexedObject, ObjectIndex } from '../server/engine/references/objectIndex';
 import { SetObjectIndexNotification } from '../server/src/protocol';
-import { applyContentChanges, positionOf, type LspClient } from '../tools/lsp-client/lspClient';
+
+import { applyContentChanges, LspClient, positionOf } from '../tools/lsp-client/lspClient';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol';
+import { serverModule } from './support/paths';
 import { byCode, diagnose, rangeOf, startStageServer, textDiagnostics, type TextDiagnostic } from './support/stageServer';
 
 const SERVER = 'https://auth.example.test';
@@ -113,6 +116,20 @@ describe('references over LSP', () => {
     await client.shutdown();
   });
 
+  it('announces inlay hints and asks a client that can refresh them to do so when the objects change', async () => {
+    const refreshing = await LspClient.start({ command: process.execPath, args: [...SERVER_NODE_FLAGS, serverModule, '--stdio'], name: 'authentik stage server (inlay refresh)' });
+    try {
+      const result = await refreshing.initialize({ capabilities: { workspace: { inlayHint: { refreshSupport: true } } } });
+      assert.equal(result.capabilities.inlayHintProvider, true);
+      const { uri } = await diagnose(refreshing, IDENTIFICATION);
+      await setIndex(refreshing, INDEX, uri);
+      await refreshing.waitForServerRequest('workspace/inlayHint/refresh');
+      assert.equal(refreshing.requestCount('workspace/inlayHint/refresh'), 1);
+    } finally {
+      await refreshing.shutdown();
+    }
+  });
+
   describe('offline (no index)', () => {
     it('accepts !Find in single and list reference fields and claims nothing about pks', async () => {
       const { diagnostics } = await diagnose(client, IDENTIFICATION);
@@ -152,6 +169,8 @@ describe('references over LSP', () => {
       assert.deepEqual(tags[0]!.range, rangeOf(text, '!Ref other'));
       assert.match(tags[0]!.message, /password_stage: !Ref is a blueprint tag; .* in a reference field, !Find\. Write the pk or !Find \[authentik_stages_password\.passwordstage, \[name, …\]\]\./);
       assert.deepEqual(tags[1]!.range, rangeOf(text, '!KeyOf src'));
+      const env = byCode((await diagnose(client, 'model: authentik_stages_identification.identificationstage\nname: x\nuser_fields: [username]\nsources:\n  - !Env SOURCE\n')).diagnostics, 'tag');
+      assert.match(env[0]!.message, /^sources: !Env gives a field's whole value, not a list item/);
     });
 
     it('still allows !Env as a !Find value', async () => {
@@ -183,6 +202,9 @@ describe('references over LSP', () => {
       assert.deepEqual(none.range, rangeOf(IDENTIFICATION, '!Find [authentik_core.source, [slug, githib]]'));
 
       assert.equal(diagnostics.length, 4, JSON.stringify(diagnostics.map((d) => d.message)));
+
+      const notUuid = await openWithIndex(client, 'model: authentik_stages_identification.identificationstage\nname: x\nuser_fields: [username]\npassword_stage: not-a-pk\n');
+      assert.deepEqual(notUuid.diagnostics.map((d) => d.code), ['format'], 'a value that is no UUID gets Django\'s format error only');
     });
 
     it('reports a new stage whose name another stage has, and an email template the server lacks', async () => {
@@ -199,6 +221,34 @@ describe('references over LSP', () => {
 
       const fine = await openWithIndex(client, `model: authentik_stages_email.emailstage\npk: ${PK.consent}\nname: default-consent\ntemplate: custom/welcome.html\n`);
       assert.deepEqual(fine.diagnostics, [], 'a custom template the server has and a stage updating itself are fine');
+    });
+
+    it('claims no missing pk or !Find where the index is incomplete or lacks the model, and checks a base !Find by type', async () => {
+      const text = [
+        'model: authentik_stages_identification.identificationstage',
+        'name: x',
+        'user_fields: [username]',
+        `enrollment_flow: ${PK.nothing}`,
+        'recovery_flow: !Find [authentik_flows.flow, [slug, nowhere]]',
+        `captcha_stage: ${PK.nothing}`,
+        'password_stage: !Find [authentik_flows.stage, [name, default-consent]]',
+        '---',
+        'model: authentik_stages_user_write.userwritestage',
+        'name: uw',
+        `create_users_group: ${PK.nothing}`,
+        '',
+      ].join('\n');
+      const { uri } = await diagnose(client, text);
+      const partial: ObjectIndex = { ...INDEX, models: { ...INDEX.models, 'authentik_flows.flow': { ...INDEX.models['authentik_flows.flow']!, complete: false } } };
+      const diagnostics = await setIndex(client, partial, uri);
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.message]),
+        [
+          ['reference', `captcha_stage: Invalid pk "${PK.nothing}" - object does not exist. No Captcha Stage on ${SERVER} has this pk: pick one (completion lists them) or write !Find by name.`],
+          ['reference', `password_stage: !Find [authentik_flows.stage, [name, default-consent]] finds a Consent Stage "default-consent" on ${SERVER}; password_stage takes a Password Stage.`],
+        ],
+        'a flow listing that stopped early proves nothing missing, nor does an index without groups; the complete listing of all stages does',
+      );
     });
 
     it('forgets the objects when sent null: no reference error is claimed again', async () => {
@@ -237,6 +287,8 @@ describe('references over LSP', () => {
       assert.deepEqual(flows[0]!.labelDetails?.detail, ' default-enrollment-flow');
       assert.match(flows[0]!.labelDetails?.description ?? '', /enrollment/);
       assert.ok(flows.some((i) => newText(i) === '!Find [authentik_flows.flow, [slug, default-enrollment-flow]]'));
+      const all = sorted((await completion(client, uri, text.replace('enrollment_flow: sign', 'enrollment_flow: '), 'enrollment_flow: ', 'enrollment_flow: '.length)).items.filter((i) => i.kind === 18));
+      assert.deepEqual(all.map((i) => i.label), ['Sign up', 'Welcome to authentik!', 'Sign up', 'Welcome to authentik!'], 'enrollment flows first, as the admin UI suggests; !Find forms before pks');
       const sources = (await completion(client, uri, text, '  - \n', 4)).items.filter((i) => i.kind === 18);
       assert.deepEqual(new Set(sources.map((i) => newText(i))), new Set([PK.github, PK.githubEnterprise, '!Find [authentik_core.source, [slug, github]]', '!Find [authentik_core.source, [slug, github-enterprise]]']));
     });
@@ -246,6 +298,10 @@ describe('references over LSP', () => {
       const { uri } = await openWithIndex(client, text, 'json');
       const items = (await completion(client, uri, text, '"password_stage": "', '"password_stage": "'.length)).items.filter((i) => i.kind === 18);
       assert.deepEqual(items.map((i) => newText(i)), [JSON.stringify(PK.password)]);
+      const list = '{\n  "model": "authentik_stages_identification.identificationstage",\n  "name": "x",\n  "sources": ["\n}\n';
+      const opened = await openWithIndex(client, list, 'json');
+      const sources = (await completion(client, opened.uri, list, '"sources": ["', '"sources": ["'.length)).items.filter((i) => i.kind === 18);
+      assert.deepEqual(new Set(sources.map((i) => newText(i))), new Set([JSON.stringify(PK.github), JSON.stringify(PK.githubEnterprise)]));
     });
 
     it('hovers a pk and a !Find with the object, its key, its users and an admin link; JSON says !Find is YAML only', async () => {
@@ -255,6 +311,9 @@ describe('references over LSP', () => {
       assert.match(stageHover.value, /- name: `default-authentication-password`/);
       assert.match(stageHover.value, /- used by: default-authentication-flow/);
       assert.match(stageHover.value, new RegExp(`\\[Open in authentik\\]\\(${SERVER}/if/admin/#/flow/stages\\)`));
+      assert.match(stageHover.value, /---\n\n[\s\S]*shows a password field/, "the field's own documentation follows the object");
+      const wrongHover = ((await hover(client, uri, IDENTIFICATION, PK.consent)).contents as MarkupContent).value;
+      assert.match(wrongHover, /\*\*Consent Stage\*\* default-consent[\s\S]*\/if\/admin\/#\/flow\/stages\)[\s\S]*`sources` takes a Source/, 'a pk of the wrong model shows what it is, linked as what it is');
       const findHover = await hover(client, uri, IDENTIFICATION, 'default-enrollment-flow');
       assert.match((findHover.contents as MarkupContent).value, /\*\*Flow\*\* Sign up/);
       assert.match((findHover.contents as MarkupContent).value, new RegExp(`${SERVER}/if/admin/#/flow/flows/default-enrollment-flow`));

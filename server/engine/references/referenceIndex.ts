@@ -29,6 +29,8 @@ export interface FindMatches {
 
 export class ReferenceIndex {
   private readonly accepted = new Map<string, AcceptedObjects | null>();
+  private readonly pools = new Map<string, { readonly objects: readonly IndexedObject[]; readonly complete: boolean } | null>();
+  private readonly values = new Map<string, Map<string, IndexedObject[]> | null>();
   private readonly anyByPk = new Map<string, IndexedObject>();
 
   constructor(readonly index: ObjectIndex) {
@@ -73,37 +75,69 @@ export class ReferenceIndex {
     if (!query) return undefined;
     const target = targetModel(find.model);
     const pkProperty = target?.pkField ?? 'pk';
-    for (const [field] of find.filters) {
+    let narrowed: readonly IndexedObject[] | undefined;
+    for (const [field, value] of find.filters) {
       const property = target?.findFields[field]?.property ?? field;
       if (property === 'pk' || property === pkProperty) continue;
-      if (pool.objects.some((o) => !Object.hasOwn(o.fields, property))) return undefined;
+      const values = this.valuesOf(find.model, pool.objects, property);
+      if (!values) return undefined;
+      // One exact condition narrows the objects to compare; `matches` has the last word.
+      if (!narrowed && (typeof value === 'string' || typeof value === 'number')) narrowed = [...new Set([...(values.get(String(value)) ?? []), ...(values.get(String(value).toLowerCase()) ?? [])])];
     }
-    const objects = pool.objects.filter((o) => query.matches({ ...o.fields, pk: o.pk, [pkProperty]: o.pk, meta_model_name: o.model }));
+    const objects = (narrowed ?? pool.objects).filter((o) => query.matches({ ...o.fields, pk: o.pk, [pkProperty]: o.pk, meta_model_name: o.model }));
     return { objects, complete: pool.complete, pool: pool.objects };
   }
 
-  /** A stage (of any type) named `name`, other than the one with pk `except`. */
-  stageNamed(name: string, except?: string): IndexedObject | undefined {
+  /** A stage (of any type) named `name`. */
+  stageNamed(name: string): IndexedObject | undefined {
     const stages = this.objectsOfModel('authentik_flows.stage');
-    return stages?.objects.find((o) => o.fields['name'] === name && o.pk !== except);
+    return stages ? this.valuesOf('authentik_flows.stage', stages.objects, 'name')?.get(name)?.find((o) => o.fields['name'] === name) : undefined;
+  }
+
+  /**
+   * The model's objects by their value of `property` (booleans under their lower-case text, as
+   * `!Find` compares them); undefined when some object lacks the property, so no match can be ruled out.
+   */
+  private valuesOf(model: string, objects: readonly IndexedObject[], property: string): ReadonlyMap<string, readonly IndexedObject[]> | undefined {
+    const key = `${model}\u0000${property}`;
+    if (!this.values.has(key)) {
+      let map: Map<string, IndexedObject[]> | null = new Map();
+      for (const object of objects) {
+        if (!Object.hasOwn(object.fields, property)) {
+          map = null;
+          break;
+        }
+        const value = object.fields[property];
+        const text = typeof value === 'boolean' ? String(value).toLowerCase() : String(value);
+        const list = map.get(text);
+        if (list) list.push(object);
+        else map.set(text, [object]);
+      }
+      this.values.set(key, map);
+    }
+    return this.values.get(key) ?? undefined;
   }
 
   /** The objects of `model` (a target, a base, or a type listed through its base), by what the index holds. */
-  private objectsOfModel(model: string): { objects: IndexedObject[]; complete: boolean } | undefined {
+  private objectsOfModel(model: string): { readonly objects: readonly IndexedObject[]; readonly complete: boolean } | undefined {
+    if (!this.pools.has(model)) this.pools.set(model, this.poolOf(model) ?? null);
+    return this.pools.get(model) ?? undefined;
+  }
+
+  private poolOf(model: string): { objects: readonly IndexedObject[]; complete: boolean } | undefined {
     const models = this.index.models;
-    if (Object.hasOwn(models, model)) return { objects: [...models[model]!.objects], complete: models[model]!.complete };
+    if (Object.hasOwn(models, model)) return { objects: models[model]!.objects, complete: models[model]!.complete };
     const base = baseOf(model);
     if (base && Object.hasOwn(models, base.model)) {
       const listed = models[base.model]!;
       return { objects: listed.objects.filter((o) => o.model === model), complete: listed.complete };
     }
-    // A base model, known through its indexed types (every stage type the index holds).
+    // A base model, known through its indexed types (a listing per stage type): never complete, types may be missing.
     const subtypes = TARGET_MODELS[model]?.subtypes;
     if (!subtypes) return undefined;
     const known = subtypes.filter((s) => Object.hasOwn(models, s));
     if (known.length === 0) return undefined;
-    const objects = known.flatMap((s) => models[s]!.objects);
-    return { objects, complete: false };
+    return { objects: known.flatMap((s) => models[s]!.objects), complete: false };
   }
 
   private collect(reference: FieldReference): AcceptedObjects | undefined {

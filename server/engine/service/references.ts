@@ -9,7 +9,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import { fieldAcceptsObject, findTagFor, parseFindTag } from '../references/findTag';
-import { targetModel, type FieldReference } from '../references/lookup';
+import { baseOf, targetModel, type FieldReference } from '../references/lookup';
+import { STAGE_MODELS, TARGET_MODELS } from '../references/table';
 import type { IndexedObject } from '../references/objectIndex';
 import type { ReferenceIndex } from '../references/referenceIndex';
 import { documentModel, modelTitle, referenceValuesOf, withArticle, type ReferenceValue } from '../references/referenceValues';
@@ -20,46 +21,37 @@ import type { PlacedDocument, StageFile } from './stageFile';
 export type ReferenceInsert = 'find' | 'pk';
 
 /** At most this many objects per completion: the client asks again as the user types (isIncomplete). */
-const COMPLETION_LIMIT = 100;
+const COMPLETION_LIMIT = 50;
 
 interface Candidate {
   readonly object: IndexedObject;
-  /** Lower-cased label, natural key and pk: what typed text is looked for in. */
+  /** Lower-cased label, slug, natural key and pk: what typed text is looked for in. */
   readonly search: string;
-  readonly labelDetail: string;
-  readonly description: string;
-  readonly detail: string;
-  /** The `!Find` form in YAML flow style, when the object has a natural key worth naming. */
-  readonly find?: string;
 }
 
-/** Completion candidates per index and target model, built on first use (an index is replaced, never changed). */
+const LABEL_ORDER = new Intl.Collator(undefined, { numeric: true });
+
+/**
+ * Completion candidates per index and target model, built on first use (an index is replaced,
+ * never changed). Only what filtering and ordering need is computed for all of them; the items
+ * are rendered for the few shown.
+ */
 const candidateCache = new WeakMap<ReferenceIndex, Map<string, readonly Candidate[]>>();
 
-function candidatesFor(index: ReferenceIndex, reference: FieldReference, catalog: SchemaCatalog): readonly Candidate[] {
+function candidatesFor(index: ReferenceIndex, reference: FieldReference): readonly Candidate[] {
   let perTarget = candidateCache.get(index);
   if (!perTarget) candidateCache.set(index, (perTarget = new Map()));
-  const cached = perTarget.get(reference.target);
+  // Flows of the designation the admin UI offers for the field come first (any designation is accepted).
+  const designation = reference.suggestedDesignation;
+  const cacheKey = `${reference.target}\u0000${designation ?? ''}`;
+  const cached = perTarget.get(cacheKey);
   if (cached) return cached;
-  const accepted = index.acceptedBy(reference)?.objects ?? [];
-  const target = targetModel(reference.target);
-  const built = accepted
-    .map((object): Candidate => {
-      const slug = typeof object.fields['slug'] === 'string' ? object.fields['slug'] : '';
-      const designation = typeof object.fields['designation'] === 'string' ? object.fields['designation'] : '';
-      const type = modelTitle(object.model, catalog);
-      const find = findText(reference, object);
-      return {
-        object,
-        search: `${object.label}\u0000${slug}\u0000${String(object.fields[target?.naturalKey ?? 'name'] ?? '')}\u0000${object.pk}`.toLowerCase(),
-        labelDetail: slug && slug !== object.label ? ` ${slug}` : '',
-        description: designation || type,
-        detail: [type, designation, object.usedBy?.length ? `used by ${object.usedBy.join(', ')}` : ''].filter(Boolean).join(' · '),
-        ...(find ? { find } : {}),
-      };
-    })
-    .sort((a, b) => a.object.label.localeCompare(b.object.label));
-  perTarget.set(reference.target, built);
+  const key = targetModel(reference.target)?.naturalKey ?? 'name';
+  const rank = (c: Candidate): number => (designation && c.object.fields['designation'] !== designation ? 1 : 0);
+  const built = (index.acceptedBy(reference)?.objects ?? [])
+    .map((object): Candidate => ({ object, search: `${object.label}\u0000${String(object.fields['slug'] ?? '')}\u0000${String(object.fields[key] ?? '')}\u0000${object.pk}`.toLowerCase() }))
+    .sort((a, b) => rank(a) - rank(b) || LABEL_ORDER.compare(a.object.label, b.object.label));
+  perTarget.set(cacheKey, built);
   return built;
 }
 
@@ -93,7 +85,8 @@ export function referenceCompletions(
   let shown = 0;
   let incomplete = false;
   const pkFirst = insert === 'pk' || language === 'json';
-  for (const candidate of candidatesFor(index, reference, catalog)) {
+  const titles = new Map<string, string>();
+  for (const candidate of candidatesFor(index, reference)) {
     if (typed && !candidate.search.includes(typed)) continue;
     if (shown === COMPLETION_LIMIT) {
       incomplete = true;
@@ -102,22 +95,29 @@ export function referenceCompletions(
     const order = String(shown).padStart(4, '0');
     shown++;
     const { object } = candidate;
-    const filterText = `${context.quoted ? '"' : ''}${object.label} ${candidate.labelDetail.trim()} ${object.pk}`;
+    const slug = typeof object.fields['slug'] === 'string' && object.fields['slug'] !== object.label ? ` ${object.fields['slug']}` : '';
+    const designation = typeof object.fields['designation'] === 'string' ? object.fields['designation'] : '';
+    let type = titles.get(object.model);
+    if (type === undefined) titles.set(object.model, (type = modelTitle(object.model, catalog)));
+    const description = designation || type;
+    const detail = [type, designation, object.usedBy?.length ? `used by ${object.usedBy.join(', ')}` : ''].filter(Boolean).join(' · ');
+    const filterText = `${context.quoted ? '"' : ''}${object.label}${slug} ${object.pk}`;
     const base = { label: object.label, kind: CompletionItemKind.Reference, filterText };
     items.push({
       ...base,
-      labelDetails: { detail: candidate.labelDetail, description: `pk · ${candidate.description}` },
-      detail: `${candidate.detail} · inserts the pk ${object.pk}`,
+      labelDetails: { detail: slug, description: `pk · ${description}` },
+      detail: `${detail} · inserts the pk ${object.pk}`,
       sortText: `${pkFirst ? '0' : '1'}_${order}`,
       textEdit: { range: context.range, newText: language === 'json' ? JSON.stringify(object.pk) : object.pk },
     });
-    if (language === 'yaml' && candidate.find) {
+    const find = language === 'yaml' ? findText(reference, object) : undefined;
+    if (find) {
       items.push({
         ...base,
-        labelDetails: { detail: candidate.labelDetail, description: `!Find · ${candidate.description}` },
-        detail: `${candidate.detail} · inserts ${candidate.find}, found by name on each server at push time`,
+        labelDetails: { detail: slug, description: `!Find · ${description}` },
+        detail: `${detail} · inserts ${find}, found by name on each server at push time`,
         sortText: `${pkFirst ? '1' : '0'}_${order}`,
-        textEdit: { range: context.range, newText: candidate.find },
+        textEdit: { range: context.range, newText: find },
       });
     }
   }
@@ -144,10 +144,12 @@ function objectOf(index: ReferenceIndex | undefined, ref: ReferenceValue): Index
 }
 
 /** Where an object is shown in authentik's admin interface (web/src/admin/Routes.ts): its page, else its type's list. */
-export function adminLink(server: string, object: IndexedObject, target: string): string | undefined {
+export function adminLink(server: string, object: IndexedObject): string | undefined {
   const slug = typeof object.fields['slug'] === 'string' ? object.fields['slug'] : undefined;
+  // By what the object is (a pk of the wrong model links to its own page), its base where it has one.
+  const kind = STAGE_MODELS.includes(object.model) ? 'authentik_flows.stage' : Object.hasOwn(TARGET_MODELS, object.model) ? object.model : (baseOf(object.model)?.model ?? object.model);
   const page = ((): string | undefined => {
-    switch (target) {
+    switch (kind) {
       case 'authentik_flows.flow':
         return slug ? `/flow/flows/${encodeURIComponent(slug)}` : '/flow/flows';
       case 'authentik_core.source':
@@ -165,11 +167,12 @@ export function adminLink(server: string, object: IndexedObject, target: string)
       case 'authentik_core.propertymapping':
       case 'authentik_events.notificationwebhookmapping':
         return '/core/property-mappings';
-      case 'authentik_stages_authenticator_webauthn.webauthndevicetype':
-        return undefined;
-      default:
-        // Every stage type: the admin UI lists stages on one page, with no page per stage.
+      case 'authentik_flows.stage':
+        // The admin UI lists every stage on one page and has no page per stage.
         return '/flow/stages';
+      default:
+        // WebAuthn device types have no page of their own.
+        return undefined;
     }
   })();
   return page && server ? `${server}/if/admin/#${page}` : undefined;
@@ -182,7 +185,7 @@ function describeForHover(object: IndexedObject, reference: FieldReference, inde
   if (typeof object.fields['designation'] === 'string') lines.push(`- designation: ${object.fields['designation']}`);
   lines.push(`- pk: \`${object.pk}\``);
   lines.push(`- used by: ${object.usedBy?.length ? object.usedBy.join(', ') : 'nothing the server lists'}`);
-  const link = adminLink(index.server, object, reference.target);
+  const link = adminLink(index.server, object);
   if (link) lines.push('', `[Open in authentik](${link})`);
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { STAGE_MODELS, STAGE_NAME_TAKEN } from '../references/table';
 import type { SchemaCatalog } from '../schema/catalog';
 import { closestMatch } from '../util/closest';
 import type { DiagnosticCode, FixData, Severity } from './diagnostics';
+import { canonicalUuid } from './python';
 
 export interface ReferenceFinding {
   /** The node to mark. */
@@ -84,7 +85,8 @@ function targetTitle(reference: FieldReference, catalog: SchemaCatalog): string 
 
 function checkPk(ref: ReferenceValue, pk: string, index: ReferenceIndex, catalog: SchemaCatalog, out: ReferenceFinding[]): void {
   const text = pk.trim();
-  if (text === '') return;
+  // Not a UUID: the format check said so in Django's words, and no lookup happens.
+  if (!canonicalUuid(text)) return;
   const accepted = index.acceptedBy(ref.reference);
   if (!accepted || accepted.byPk.has(text.toLowerCase())) return;
   const title = targetTitle(ref.reference, catalog);

@@ -25,8 +25,10 @@ export function validateStageDocument(doc: StageDocument, catalog: SchemaCatalog
   return new StageValidator(doc, catalog, references).run().sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-/** What a `!Find` stands for in the schema check: some pk, resolved at push time. */
-const FOUND_PK = '00000000-0000-4000-8000-000000000000';
+/** What a `!Find` stands for in the schema check: some pk, resolved at push time (distinct per list item, as found objects are). */
+function foundPk(item = 0): string {
+  return `00000000-0000-4000-8000-${item.toString(16).padStart(12, '0')}`;
+}
 
 class StageValidator {
   private readonly out: StageDiagnostic[] = [];
@@ -94,15 +96,18 @@ class StageValidator {
    * checks the tag itself); another tag where a pk goes is an error naming what is allowed.
    */
   private referenceValue(key: string, pointer: string, reference: FieldReference, value: unknown): { value: unknown } | undefined {
+    const example = `!Find [${reference.target}, [${targetModel(reference.target)?.naturalKey ?? 'name'}, …]]`;
     const refuse = (at: string, tag: TaggedValue): void =>
       this.add(
         this.valueSpan(at),
         'error',
         'tag',
-        `${key}: ${tag.tag} is a blueprint tag; stage files are sent through the API, which resolves only !Env and, in a reference field, !Find. Write the pk or !Find [${reference.target}, [${targetModel(reference.target)?.naturalKey ?? 'name'}, …]].`,
+        tag.isEnv
+          ? `${key}: !Env gives a field's whole value, not a list item: the push resolves it only there. Write the pk or ${example}.`
+          : `${key}: ${tag.tag} is a blueprint tag; stage files are sent through the API, which resolves only !Env and, in a reference field, !Find. Write the pk or ${example}.`,
         key,
       );
-    if (isFindTag(value)) return reference.many ? undefined : { value: FOUND_PK };
+    if (isFindTag(value)) return reference.many ? undefined : { value: foundPk() };
     if (value instanceof TaggedValue) {
       if (value.isEnv) return { value };
       refuse(pointer, value);
@@ -111,9 +116,9 @@ class StageValidator {
     if (!Array.isArray(value) || !value.some((item) => item instanceof TaggedValue)) return { value };
     return {
       value: value.map((item, i) => {
-        if (!(item instanceof TaggedValue) || isFindTag(item)) return isFindTag(item) ? FOUND_PK : item;
-        refuse(`${pointer}/${i}`, item);
-        return FOUND_PK;
+        if (!(item instanceof TaggedValue)) return item;
+        if (!isFindTag(item)) refuse(`${pointer}/${i}`, item);
+        return foundPk(i);
       }),
     };
   }
