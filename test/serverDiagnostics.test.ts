@@ -136,7 +136,8 @@ describe('diagnostics over LSP', () => {
   });
 
   it('other blueprint tags and !Env on a list are errors', async () => {
-    const text = `model: authentik_stages_identification.identificationstage\nname: id\nsources: !Env SOURCES\npassword_stage: !Find [authentik_stages_password.passwordstage, [name, pw]]\n`;
+    // !Find is allowed in reference fields (issue 10); anywhere else it is still a blueprint tag the API never resolves.
+    const text = `model: authentik_stages_identification.identificationstage\nname: id\nsources: !Env SOURCES\nuser_fields: !Find [authentik_stages_password.passwordstage, [name, pw]]\n`;
     const tags = byCode((await diagnose(client, text)).diagnostics, 'tag');
     assert.equal(tags.length, 2);
     assert.match(tags[0]!.message, /sources: !Env gives a text value/);

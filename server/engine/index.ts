@@ -30,6 +30,7 @@ export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './valid
 
 // Language features over a whole file, free of any transport.
 export { languageOf, StageLanguageService } from './service/languageService';
+export type { ReferenceInsert } from './service/references';
 export { StageFileAnalyzer } from './service/stageFile';
 export { DIAGNOSTIC_SOURCE } from './service/lspDiagnostics';
 export { fileProblems, validateText, type FileProblem, type ProblemSeverity } from './service/fileProblems';

@@ -4,7 +4,7 @@
  * of shape is a compile error on either side, never a silent mismatch.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { ConvertedCatalog, FileProblem, ObjectIndex } from '@authentik-stages/engine';
+import type { ConvertedCatalog, FileProblem, ObjectIndex, ReferenceInsert } from '@authentik-stages/engine';
 
 /** The schema in force: which authentik version, from where. */
 export interface SchemaInfo {
@@ -62,9 +62,11 @@ export const SchemaChangedNotification = new NotificationType<SchemaInfo>('authe
 
 export interface ServerSettings {
   validation: { enable: boolean };
+  /** `authentik.references.insert`: which form a completed reference takes first (both are offered). */
+  references: { insert: ReferenceInsert };
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { validation: { enable: true } };
+export const DEFAULT_SETTINGS: ServerSettings = { validation: { enable: true }, references: { insert: 'find' } };
 
 /**
  * How the language server process is started (shared by the extension and the benchmark, so what

@@ -6,7 +6,7 @@
 import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText } from '@authentik-stages/engine';
-import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
+import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetObjectIndexNotification, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
 import { requestRunner } from './requestGuard';
 import { readSettings } from './settings';
 import { ValidationScheduler } from './validationScheduler';
@@ -22,6 +22,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let service: StageLanguageService | undefined;
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
+  let canRefreshInlayHints = false;
   const languageService = (): StageLanguageService => (service ??= new StageLanguageService(options.loadDefaultCatalog()));
 
   const scheduler = new ValidationScheduler((uri) => {
@@ -44,6 +45,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     settings = readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings, settings);
     return {
       capabilities: {
@@ -52,6 +54,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: { label: 'authentik stages' },
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION },
     };
@@ -75,9 +78,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const document = documents.get(uri);
       return document ? work(document) : fallback;
     });
-  connection.onCompletion((params, token) => onDocument('Completion', { isIncomplete: false, items: [] }, params.textDocument.uri, token, (d) => languageService().complete(d, params.position)));
+  connection.onCompletion((params, token) =>
+    onDocument('Completion', { isIncomplete: false, items: [] }, params.textDocument.uri, token, (d) => languageService().complete(d, params.position, settings.references.insert)),
+  );
   connection.onHover((params, token) => onDocument('Hover', null, params.textDocument.uri, token, (d) => languageService().hover(d, params.position)));
-  connection.onCodeAction((params, token) => onDocument('Code actions', [], params.textDocument.uri, token, (d) => languageService().codeActions(d, params.context.diagnostics)));
+  connection.onCodeAction((params, token) => onDocument('Code actions', [], params.textDocument.uri, token, (d) => languageService().codeActions(d, params.context.diagnostics, params.range)));
+  connection.languages.inlayHint.on((params, token) => onDocument('Inlay hints', [], params.textDocument.uri, token, (d) => languageService().inlayHints(d, params.range)));
+
+  // The index only replaces what the checks read: nothing is fetched or waited for here, and each
+  // open document is validated again on the scheduler's next turn (never inside a keystroke).
+  connection.onNotification(SetObjectIndexNotification, (index) => {
+    guarded('Using the server objects', undefined, undefined, () => languageService().setObjectIndex(index));
+    revalidateAll();
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
   connection.onDocumentSymbol((params, token) => onDocument('Document symbols', [], params.textDocument.uri, token, (d) => languageService().symbols(d)));
 
   registerSchemaRequests(connection, languageService, options, revalidateAll);

@@ -8,7 +8,10 @@ import { DEFAULT_SETTINGS, type ServerSettings } from './protocol';
  */
 export function readSettings(section: unknown, previous: ServerSettings = DEFAULT_SETTINGS): ServerSettings {
   if (typeof section !== 'object' || section === null) return previous;
-  const validation = (section as { validation?: unknown }).validation;
-  if (typeof validation !== 'object' || validation === null) return previous;
-  return { validation: { enable: (validation as { enable?: unknown }).enable !== false } };
+  const { validation, references } = section as { validation?: unknown; references?: unknown };
+  const insert = typeof references === 'object' && references !== null ? (references as { insert?: unknown }).insert : undefined;
+  return {
+    validation: typeof validation === 'object' && validation !== null ? { enable: (validation as { enable?: unknown }).enable !== false } : previous.validation,
+    references: { insert: insert === 'pk' || insert === 'find' ? insert : typeof references === 'object' && references !== null ? DEFAULT_SETTINGS.references.insert : previous.references.insert },
+  };
 }

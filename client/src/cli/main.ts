@@ -2,22 +2,23 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { catalogFromOpenApi, SchemaCatalog } from '@authentik-stages/engine';
+import { catalogFromOpenApi, SchemaCatalog, type FileProblem } from '@authentik-stages/engine';
 import { connect } from './connection';
 import { requireRegularFile, resolveFiles } from './glob';
 import { argumentError, describeFailure, EXIT_FINDINGS, printProblems, progress, usageError } from './output';
 import { runDiff, runList, runPull, runPush } from './syncCommands';
-import { validateFiles } from './validateCommand';
+import { validateFiles, validateFilesOnline } from './validateCommand';
 
 const USAGE = `Usage:
-  authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>]
-  authentik-stages pull <pk…> | --model <model> | --all  [--out <dir>] [--format yaml|json]
+  authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>] [--online]
+  authentik-stages pull <pk…> | --model <model> | --all  [--out <dir>] [--format yaml|json] [--references pk|find]
   authentik-stages push <files or globs…> [--force]
   authentik-stages diff <files or globs…>
   authentik-stages list [--model <model>] [--search <text>]
 
 validate checks stage files (*.stage.yaml, *.stage.yml, *.stage.json) the way the language server
-does, offline. The other commands talk to authentik: AUTHENTIK_URL (or --url) names the server,
+does, offline; with --online also against the server's objects (references naming nothing or the
+wrong kind of object, !Find matching nothing or several). The other commands talk to authentik: AUTHENTIK_URL (or --url) names the server,
 AUTHENTIK_TOKEN (or --token-stdin, reading it from standard input) holds the API token; a token is
 never taken as a flag. Problems print as path:line:col: severity: message [field].
 
@@ -25,6 +26,10 @@ Options:
   --format text|json   validate: json prints one array of {file, line, column, endLine,
                        endColumn, severity, message, field}; pull: yaml (default) or json files
   --schema <file>      validate against another authentik version's OpenAPI document
+  --online             validate: connect (as the other commands do) and check references too;
+                       no connection is exit 2, never an offline run
+  --references pk|find pull: write references as pks (default) or as !Find by the target's
+                       natural key (slug for flows and sources, name for the others)
   --out <dir>          pull: the folder for stage files (default: .)
   --force              push: overwrite fields changed on the server too (reported)
   --url <url>          the authentik server, instead of AUTHENTIK_URL
@@ -48,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       search: { type: 'string' },
       all: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      online: { type: 'boolean', default: false },
+      references: { type: 'string' },
       url: { type: 'string' },
       'token-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -59,19 +66,34 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...args] = positionals;
   const cwd = process.cwd();
-  if (command === 'validate') return runValidate(args, values.format ?? 'text', values.schema, cwd);
+  if (command === 'validate' && !values.online) return runValidate(args, values.format ?? 'text', values.schema, cwd);
+  if (command === 'validate') {
+    const format = checkValidateArgs(args, values.format ?? 'text');
+    if (values.schema) throw usageError('--online validates against the server\'s own schema: leave out --schema');
+    const files = resolveFiles(args, cwd);
+    const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
+    try {
+      return report(files, format, await validateFilesOnline(files, cwd, connection), `authentik ${connection.catalog.version} at ${connection.url}`);
+    } finally {
+      connection.client.close();
+    }
+  }
+  if (values.references !== undefined && command !== 'pull') throw usageError('--references is an option of pull');
+  const references = values.references ?? 'pk';
+  if (references !== 'pk' && references !== 'find') throw usageError(`--references must be pk or find, not "${references}"`);
   if (!command || !['pull', 'push', 'diff', 'list'].includes(command)) throw usageError(command ? `unknown command "${command}"` : 'missing command');
   if ((command === 'push' || command === 'diff') && args.length === 0) throw usageError(`${command} needs at least one file or glob`);
   if (command === 'list' && args.length) throw usageError('list takes no files');
   const format = values.format ?? 'yaml';
   if (command === 'pull' && format !== 'yaml' && format !== 'json') throw usageError(`--format must be yaml or json for pull, not "${format}"`);
+  if (command === 'pull' && references === 'find' && format === 'json') throw usageError('--references find writes YAML tags (!Find […]), which a JSON stage file cannot hold: pull with --format yaml');
   // Files first: a bad argument is reported before any request.
   const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd) : [];
   const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
   try {
     switch (command) {
       case 'pull':
-        return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json' }, cwd);
+        return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json', references }, cwd, process.env);
       case 'push':
         return await runPush(connection, files, values.force, cwd, process.env);
       case 'diff':
@@ -85,16 +107,25 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function runValidate(args: string[], format: string, schema: string | undefined, cwd: string): number {
-  if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, not "${format}"`);
-  if (args.length === 0) throw usageError('validate needs at least one file or glob');
+  const checked = checkValidateArgs(args, format);
   const catalog = schema ? schemaCatalog(schema, cwd) : SchemaCatalog.fromDirectory(bundledSchemas);
   const files = resolveFiles(args, cwd);
-  const diagnostics = validateFiles(files, cwd, catalog);
+  return report(files, checked, validateFiles(files, cwd, catalog), `authentik ${catalog.version}`);
+}
+
+function checkValidateArgs(args: string[], format: string): 'text' | 'json' {
+  if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, not "${format}"`);
+  if (args.length === 0) throw usageError('validate needs at least one file or glob');
+  return format;
+}
+
+/** `validate`'s output and exit status, offline or online. */
+function report(files: string[], format: 'text' | 'json', diagnostics: FileProblem[], against: string): number {
   if (format === 'json') process.stdout.write(`${JSON.stringify(diagnostics, null, 2)}\n`);
   else printProblems(process.stdout, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (format === 'text') {
-    progress(`${files.length} file${files.length === 1 ? '' : 's'} checked against authentik ${catalog.version}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}`);
+    progress(`${files.length} file${files.length === 1 ? '' : 's'} checked against ${against}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}`);
   }
   return errors > 0 ? EXIT_FINDINGS : 0;
 }

@@ -4,8 +4,11 @@ import type { FileProblem, ModelIndexEntry } from '@authentik-stages/engine';
 import { AuthentikError } from '../api/errors';
 import { diffStage, formatDiff, remoteForDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
-import { localStages } from '../sync/localStage';
-import { writePulledStages } from '../sync/pull';
+import { failuresIn, FindResolver } from '../sync/findResolver';
+import { FilePositions, localStages } from '../sync/localStage';
+import { buildObjectIndex } from '../sync/objectIndex';
+import { pullTargetModels, type ReferenceStyle } from '../sync/pullReferences';
+import { pullNeedsIndex, writePulledStages } from '../sync/pull';
 import { isPushSuccess, pushFile } from '../sync/push';
 import { engineValidator } from '../sync/validator';
 import { parseStageFile } from '../sync/stageFileIO';
@@ -27,9 +30,14 @@ export interface PullArgs {
   all: boolean;
   outDir: string;
   format: 'yaml' | 'json';
+  references: ReferenceStyle;
 }
 
-export async function runPull(connection: Connection, args: PullArgs, cwd: string): Promise<number> {
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export async function runPull(connection: Connection, args: PullArgs, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const selections = Number(args.pks.length > 0) + Number(Boolean(args.model)) + Number(args.all);
   if (selections !== 1) throw usageError('pull needs exactly one of: pk…, --model <model>, --all');
   connection.bases.ensureWritable();
@@ -54,8 +62,23 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
       }
     }
   }
-  const { pulled: results, problems } = writePulledStages(fetched, { catalog: connection.catalog, bases: connection.bases, outDir: resolve(cwd, args.outDir), format: args.format });
+  // `!Find` by name needs the targets' names, and a file's own tags are kept only where the index shows they still hold.
+  const outDir = resolve(cwd, args.outDir);
+  const pks = fetched.flatMap((f) => (typeof f.remote.pk === 'string' ? [f.remote.pk] : []));
+  const index = pullNeedsIndex(outDir, pks, args.references) ? await buildObjectIndex(connection.client, pullTargetModels(new Set(fetched.map((f) => f.entry.model)))) : undefined;
+  const { pulled: results, problems, keptPks } = writePulledStages(fetched, {
+    catalog: connection.catalog,
+    bases: connection.bases,
+    outDir,
+    format: args.format,
+    references: args.references,
+    env,
+    ...(index ? { index } : {}),
+  });
   failures.push(...problems.map((p) => p.message));
+  if (keptPks['no-unique-key']) progress(`pull: ${plural(keptPks['no-unique-key'], 'reference')} stayed pks because their target has no unique natural key`);
+  if (keptPks['not-on-server']) progress(`pull: ${plural(keptPks['not-on-server'], 'reference')} stayed pks because the server lists no such object (or no name for it)`);
+  if (keptPks.json) progress(`pull: ${plural(keptPks.json, 'reference')} stayed pks because JSON stage files cannot hold a !Find tag`);
   for (const r of results) printLine(`${r.action.padEnd(9)} ${args.outDir.replace(/\/$/, '')}/${r.file}  ${r.pk} ${r.model} ${r.name}`);
   const created = results.filter((r) => r.action === 'created').length;
   const updated = results.filter((r) => r.action === 'updated').length;
@@ -69,9 +92,10 @@ export async function runPush(connection: Connection, files: string[], force: bo
   connection.bases.ensureWritable();
   const findings: FileProblem[] = [];
   let failed = false;
+  const finds = new FindResolver(connection.client, env);
   for (const [i, file] of files.entries()) {
     progress(`push: ${file} (${i + 1}/${files.length})`);
-    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, validate: engineValidator(connection.catalog), bases: connection.bases, env, force });
+    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, validate: engineValidator(connection.catalog), bases: connection.bases, env, force, finds });
     findings.push(...[...result.invalid, ...result.problems].map((p) => ({ ...p, file })));
     if (result.blocked) progress(`push: ${file}: not sent: fix the errors first`);
     for (const outcome of result.outcomes) {
@@ -91,12 +115,19 @@ export async function runPush(connection: Connection, files: string[], force: bo
 /** Compares `files` (regular files, each once: see `resolveFiles`) with the server. */
 export async function runDiff(connection: Connection, files: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   let differs = false;
+  const resolver = new FindResolver(connection.client, env);
   for (const file of files) {
     const parsed = parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text);
     const { stages, problems } = localStages(parsed, connection.catalog);
     printProblems(process.stderr, problems.map((p) => ({ ...p, file })));
+    // Tags compare by the pks they name on this server; one that names no single object is a finding.
+    const finds = await resolver.resolveStages(stages);
+    const positions = new FilePositions(parsed);
     for (const stage of stages) {
-      const diff: StageDiff = diffStage(stage, await remoteForDiff(connection.client, connection.url, stage), env);
+      const failed = Object.values(stage.values).flatMap((value) => failuresIn(value, finds));
+      printProblems(process.stderr, failed.map((f) => ({ ...positions.atPointer(stage.doc, f.pointer, f.field, 'error', f.message), file })));
+      if (failed.length) differs = true;
+      const diff: StageDiff = diffStage(stage, await remoteForDiff(connection.client, connection.url, stage), env, finds);
       if (diff.state !== 'same') differs = true;
       printDiff(file, diff);
     }

@@ -29,6 +29,12 @@ export class FilePositions {
     return { file: this.file.path, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity, message, field };
   }
 
+  /** The value at `pointer` (a list item, a tag), else the field's value, else as `at`. */
+  atPointer(doc: StageFileDocument, pointer: string, field: string, severity: FileProblem['severity'], message: string): FileProblem {
+    const location = doc.stage.locations.get(pointer);
+    return location ? this.problem(doc, location.value, severity, message, field) : this.at(doc, field, severity, message, 'value');
+  }
+
   /** The key of a field, else its value, else the document's `model` key, else the document's start. */
   at(doc: StageFileDocument, field: string | null, severity: FileProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): FileProblem {
     const location = field !== null ? doc.stage.locations.get(fieldPointer(field)) : undefined;

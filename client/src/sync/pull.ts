@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isPlainObject, type ModelIndexEntry, type SchemaCatalog } from '@authentik-stages/engine';
+import { isFindTag, isPlainObject, type ModelIndexEntry, type ObjectIndex, type SchemaCatalog } from '@authentik-stages/engine';
 import type { StageObject } from '../api/types';
 import { writeFileAtomically } from './atomicWrite';
 import type { BaseRecord, BaseStore } from './baseStore';
@@ -14,6 +14,8 @@ import { comparableFields, normalizeFields } from './normalize';
 import { checkedStage } from './serverStage';
 import { parseStageFile, renderNewDocument, serializeStageFile, setField, type StageFileContents, type StageFileDocument } from './stageFileIO';
 import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
+import type { Environment } from './payload';
+import { noKeptPks, writeReferences, type KeptPks, type ReferenceStyle } from './pullReferences';
 
 export interface PulledStage {
   pk: string;
@@ -35,6 +37,8 @@ export interface PullProblem {
 export interface PullResult {
   pulled: PulledStage[];
   problems: PullProblem[];
+  /** References written as pks although `references: 'find'` asked for tags, by why. */
+  keptPks: KeptPks;
 }
 
 export interface PullOptions {
@@ -43,6 +47,15 @@ export interface PullOptions {
   /** Folder the files go to. */
   outDir: string;
   format: 'yaml' | 'json';
+  /** How reference fields are written: pks (default) or `!Find` by the target's natural key. */
+  references?: ReferenceStyle;
+  /**
+   * The server's objects of the targets (see `pullTargetModels`): needed for `references: 'find'`;
+   * with it, a `!Find` a file already holds is kept wherever it still names the server's object.
+   */
+  index?: ObjectIndex;
+  /** For `!Env` values inside a file's `!Find` tags. */
+  env?: Environment;
 }
 
 /** The file view of a remote object: model, pk, name, then the schema's writable, non-secret fields. */
@@ -89,6 +102,21 @@ export function findStageFile(dir: string, pk: string): { path: string; document
   return located ? { path: located.file.path, document: located.doc.index } : undefined;
 }
 
+/**
+ * Whether a pull of these stages into `dir` needs the index of their targets: `!Find` asked for,
+ * or a file of the folder already holding a `!Find` for one of them (kept where it still names
+ * the server's object, which only the index tells).
+ */
+export function pullNeedsIndex(dir: string, pks: Iterable<string>, references: ReferenceStyle): boolean {
+  if (references === 'find') return true;
+  const files = indexFolder(dir);
+  for (const pk of pks) {
+    const values = files.get(pk.toLowerCase())?.doc.stage.value;
+    if (isPlainObject(values) && Object.values(values).some((value) => isFindTag(value) || (Array.isArray(value) && value.some(isFindTag)))) return true;
+  }
+  return false;
+}
+
 /** A stage pulled into a file that is yet to be written: its result and base wait for the write. */
 interface PendingStage {
   result: PulledStage;
@@ -107,6 +135,7 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
   const touched = new Map<StageFileContents, { snapshot: StageFileSnapshot; stages: PendingStage[] }>();
   const pulled: PulledStage[] = [];
   const problems: PullProblem[] = [];
+  const keptPks = noKeptPks();
   const seen = new Set<string>();
   const taken = (fileName: string): boolean => existsSync(pathInside(options.outDir, fileName)) || pulled.some((r) => r.file === fileName);
   const recordBase = (pending: PendingStage): void => {
@@ -133,8 +162,17 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
     }
     seen.add(key);
     const object = fileObject(remote, entry);
-    const base: BaseRecord = { model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) };
     const located = existing.get(key);
+    const fileValues = located && isPlainObject(located.doc.stage.value) ? located.doc.stage.value : undefined;
+    writeReferences(object, entry.model, {
+      style: options.references ?? 'pk',
+      index: options.index,
+      json: located ? located.file.language === 'json' : options.format === 'json',
+      kept: keptPks,
+      ...(fileValues ? { fileValues } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+    const base: BaseRecord = { model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) };
     try {
       if (located) {
         const before = located.doc.edits.length;
@@ -169,5 +207,5 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
     }
     for (const stage of stages) recordBase(stage);
   }
-  return { pulled, problems };
+  return { pulled, problems, keptPks };
 }

@@ -1,8 +1,9 @@
 /**
  * Push: a stage file to the server, document by document, safely.
  *
- * Nothing is sent while the file has an error the language server reports or a `!Env` variable
- * is missing. A document without `pk` is created (POST) and gets its pk written back; one with a
+ * Nothing is sent while the file has an error the language server reports, a `!Env` variable
+ * is missing or a `!Find` names no single object on the server (the file keeps its tags; the
+ * body, the merge and the base hold the pks they resolved to). A document without `pk` is created (POST) and gets its pk written back; one with a
  * pk is merged three ways against the server's current object and the recorded base before it is
  * updated (PUT), so a change made on the server meanwhile is taken into the file, not overwritten;
  * the same field changed on both sides stops the push. The file is rewritten only with what the
@@ -16,6 +17,7 @@ import type { BaseRecord, BaseStore } from './baseStore';
 import { describeStage, FilePositions, localStages, type LocalStage } from './localStage';
 import { threeWayMerge, type FieldConflict } from './merge';
 import { comparableFields, normalizeFields, sameValue, type FieldMap } from './normalize';
+import { FindResolver, type ResolvedFinds } from './findResolver';
 import { resolvedFields, type Environment } from './payload';
 import { checkedStage, type StageSource } from './serverStage';
 import { parseStageFile, serializeStageFile, setField, type StageFileContents } from './stageFileIO';
@@ -103,6 +105,8 @@ export interface PushOptions {
   takeServerOnConflict?: boolean;
   /** Push only these documents (0-based positions in the file); all when absent. */
   documents?: readonly number[];
+  /** Shares `!Find` answers across the files of one push (each distinct query asked once); one per file when absent. */
+  finds?: FindResolver;
   /** Stages an earlier push could not show in the file (see `UnwrittenPush`). */
   adopt?: readonly UnwrittenPush[];
   log?: (line: string) => void;
@@ -194,13 +198,31 @@ async function pushContents(file: StageFileContents, options: PushOptions, round
   // Documents that are not stages (no model, unknown model, not a mapping) were reported above.
   const stages = localStages(file, options.catalog).stages.filter((stage) => selected(stage.doc.index));
 
-  // 2. Every `!Env` must resolve before anything is sent.
+  if (result.invalid.length) {
+    result.blocked = true;
+    return result;
+  }
+
+  // 2. Every `!Find` and `!Env` must resolve before anything is sent.
+  let finds: ResolvedFinds;
+  try {
+    finds = await (options.finds ?? new FindResolver(options.api, options.env)).resolveStages(stages);
+  } catch (error) {
+    // The server could not answer a lookup: nothing of the file is sent.
+    for (const stage of stages) result.problems.push(positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was not pushed: its !Find tags could not be resolved: ${(error as Error).message}`));
+    result.blocked = true;
+    return result;
+  }
   const bodies = new Map<LocalStage, FieldMap>();
   for (const stage of stages) {
-    const resolved = resolvedFields(stage, options.env);
-    for (const problem of resolved.problems) result.problems.push(positions.at(stage.doc, problem.field, 'error', problem.message, 'value'));
+    const resolved = resolvedFields(stage, options.env, finds);
+    for (const problem of resolved.problems) {
+      result.problems.push(problem.pointer ? positions.atPointer(stage.doc, problem.pointer, problem.field, 'error', problem.message) : positions.at(stage.doc, problem.field, 'error', problem.message, 'value'));
+    }
     bodies.set(stage, resolved.fields);
   }
+  // In the file's order, whichever field the schema lists first.
+  result.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (result.invalid.length || result.problems.some((p) => p.severity === 'error')) {
     result.blocked = true;
     return result;

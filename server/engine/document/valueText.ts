@@ -6,6 +6,7 @@
  * else is double-quoted with escapes, which can say any string on one line.
  */
 import { parse } from 'yaml';
+import { TaggedValue } from './tags';
 
 export type ScalarStyle = 'plain' | 'double' | 'single';
 
@@ -20,9 +21,32 @@ export interface YamlValueText {
 
 /** Text that YAML and JSON both read as the value (JSON.stringify, escaped further); one line unless `indent`. */
 export function jsonText(value: unknown, indent?: number): string {
-  const text = JSON.stringify(value, null, indent) as string | undefined;
+  const text = JSON.stringify(value, refuseTags, indent) as string | undefined;
   // JSON leaves these raw; escaped, they survive every reader and show in every editor.
   return (text ?? 'null').replace(ESCAPED_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** JSON has no tags: a tagged value (`!Find […]`) cannot be written into a JSON stage file. */
+function refuseTags(_key: string, item: unknown): unknown {
+  if (item instanceof TaggedValue) throw new Error(`${item.tag} is a YAML tag: a JSON stage file cannot hold it.`);
+  return item;
+}
+
+/**
+ * A tag with its value in flow form, on one line: `!Find [authentik_flows.flow, [slug, x]]`,
+ * `!Env NAME` — the form blueprints use; tags inside (an `!Env` value of a `!Find`) likewise.
+ */
+function taggedText(tagged: TaggedValue): string {
+  const inner = tagged.value;
+  if (inner === null || inner === undefined || inner === '') return tagged.tag;
+  return `${tagged.tag} ${flowText(inner)}`;
+}
+
+function flowText(value: unknown): string {
+  if (value instanceof TaggedValue) return taggedText(value);
+  if (Array.isArray(value)) return `[${value.map((item: unknown) => flowText(item)).join(', ')}]`;
+  if (isRecord(value)) return `{${Object.entries(value).map(([key, item]) => `${yamlKeyText(key)}: ${flowText(item)}`).join(', ')}}`;
+  return yamlInlineText(value);
 }
 
 /** DEL, C1 controls, NBSP, zero-width and bidirectional controls, U+2028/U+2029, BOM, non-characters. */
@@ -30,6 +54,7 @@ const ESCAPED_IN_JSON = /[\u007f-\u00a0\u200b-\u200f\u2028-\u202e\u2060-\u2069\u
 
 /** A value on one line, fit for any place a YAML value can stand, inside flow collections too. */
 export function yamlInlineText(value: unknown, style: ScalarStyle = 'plain'): string {
+  if (value instanceof TaggedValue) return taggedText(value);
   // `,[]{}` end a plain scalar in a flow collection.
   if (typeof value === 'string') return scalarText(value, style === 'plain' && /[,[\]{}]/.test(value) ? 'double' : style);
   const scalar = nonStringScalar(value);
@@ -39,6 +64,7 @@ export function yamlInlineText(value: unknown, style: ScalarStyle = 'plain'): st
 
 /** A value as YAML at `indent` (the column its block lines start at), preferring `style` for a string. */
 export function yamlValueText(value: unknown, indent: number, style: ScalarStyle = 'plain'): YamlValueText {
+  if (value instanceof TaggedValue) return { head: taggedText(value), lines: [] };
   if (typeof value === 'string') {
     const literal = literalBlock(value, indent, style);
     return literal ?? { head: scalarText(value, style), lines: [] };

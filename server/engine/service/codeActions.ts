@@ -11,6 +11,7 @@ import type { FixData } from '../validation/diagnostics';
 import { isPlainObject } from '../document/tags';
 import { fieldPointer } from '../document/stageDocument';
 import { placeholderFor } from './completion';
+import { referenceRewrites } from './references';
 import type { StageFile, PlacedDocument } from './stageFile';
 
 export interface DiagnosticData {
@@ -18,8 +19,8 @@ export interface DiagnosticData {
   field?: string;
 }
 
-export function codeActions(file: StageFile, textDocument: TextDocument, diagnostics: Diagnostic[], catalog: SchemaCatalog): CodeAction[] {
-  const actions: CodeAction[] = [];
+export function codeActions(file: StageFile, textDocument: TextDocument, diagnostics: Diagnostic[], catalog: SchemaCatalog, range?: Range): CodeAction[] {
+  const actions: CodeAction[] = range ? referenceRewrites(file, textDocument, range) : [];
   for (const diagnostic of diagnostics) {
     const data = diagnostic.data as DiagnosticData | undefined;
     if (diagnostic.source !== 'authentik' || !data?.fix) continue;
@@ -62,6 +63,8 @@ function actionFor(
       return { title: `Take ${field ?? 'the secret'} from the environment variable ${fix.variable}`, isPreferred: true, ...edit([{ range: diagnostic.range, newText: `!Env ${fix.variable}` }]) };
     case 'add-required':
       return addRequired(fix.fields, placed, file, catalog, toRange, edit);
+    case 'replace-span':
+      return { title: fix.title, isPreferred: true, ...edit([{ range: toRange(fix.start, fix.end), newText: fix.text }]) };
     default:
       return undefined;
   }

@@ -10,6 +10,8 @@ import { describeType, isNullable, typesOf } from '../validation/drf';
 import { isPlainObject } from '../document/tags';
 import { suggestedValues } from '../validation/serverRules';
 import { fieldDocumentation, modelDocumentation } from './fieldDocs';
+import { referenceOf } from '../references/lookup';
+import { referenceCompletions, type ReferenceInsert } from './references';
 import type { StageFile } from './stageFile';
 
 interface Context {
@@ -25,7 +27,7 @@ interface Context {
 
 const DURATION_EXAMPLES = ['minutes=10', 'hours=1', 'hours=1;minutes=30', 'days=1', 'weeks=1'];
 
-export function complete(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog): CompletionList {
+export function complete(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog, insert: ReferenceInsert = 'find'): CompletionList {
   const offset = textDocument.offsetAt(position);
   const placed = file.documentAt(offset);
   const lineStart = textDocument.offsetAt({ line: position.line, character: 0 });
@@ -35,7 +37,8 @@ export function complete(file: StageFile, textDocument: TextDocument, position: 
   const model = typeof object['model'] === 'string' ? catalog.entry(object['model']) : undefined;
   const context = file.language === 'json' ? jsonContext(file.text, offset, position) : yamlContext(file.text, lineStart, linePrefix, position);
   const items: CompletionItem[] = [];
-  if (!context) return { isIncomplete: false, items };
+  let isIncomplete = false;
+  if (!context) return { isIncomplete, items };
 
   if (context.kind === 'key') {
     const emptyDocument = !placed || placed.doc.isEmpty || Object.keys(object).length === 0 || (Object.keys(object).length === 1 && context.typed && context.typed in object);
@@ -49,14 +52,20 @@ export function complete(file: StageFile, textDocument: TextDocument, position: 
     if (schema) {
       const target = context.kind === 'item' ? schema.items : schema;
       if (target) items.push(...valueItems(target, context, file.language, schema));
+      const reference = referenceOf(model.model, context.field);
+      if (reference && file.references) {
+        const found = referenceCompletions(file.references, reference, { ...context, kind: context.kind }, file.language, insert, catalog);
+        items.push(...found.items);
+        isIncomplete = found.incomplete;
+      }
       if (context.kind === 'value') {
-        for (const value of suggestedValues(model.typeName, context.field)) {
+        for (const value of suggestedValues(model.typeName, context.field, file.references?.emailTemplates)) {
           items.push({ label: value, kind: CompletionItemKind.Value, detail: 'built-in', textEdit: { range: context.range, newText: file.language === 'json' ? JSON.stringify(value) : value } });
         }
       }
     }
   }
-  return { isIncomplete: false, items };
+  return { isIncomplete, items };
 }
 
 function yamlContext(text: string, lineStart: number, linePrefix: string, position: Position): Context | undefined {

@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { languageOfPath, type SourceLanguage } from '../document/stageDocument';
 import type { Severity } from '../validation/diagnostics';
+import type { ObjectIndex } from '../references/objectIndex';
 import { StageFileAnalyzer, type StageFile } from './stageFile';
 
 export type ProblemSeverity = 'error' | 'warning' | 'info';
@@ -43,7 +44,13 @@ export function fileProblems(analysis: StageFile, path: string, documents?: read
 }
 
 /** Validates a file's text once, without keeping anything: the command line and the validate request. */
-export function validateText(catalog: SchemaCatalog, path: string, text: string, options: { language?: SourceLanguage; documents?: readonly number[] } = {}): FileProblem[] {
+export function validateText(
+  catalog: SchemaCatalog,
+  path: string,
+  text: string,
+  options: { language?: SourceLanguage; documents?: readonly number[]; /** The server's objects: the connected checks (`validate --online`). */ index?: ObjectIndex } = {},
+): FileProblem[] {
   const analyzer = new StageFileAnalyzer(catalog);
+  if (options.index) analyzer.setObjectIndex(options.index);
   return fileProblems(analyzer.analyze(path, text, options.language ?? languageOfPath(path)), path, options.documents);
 }

@@ -7,9 +7,19 @@ import { checkDuration, describeSeconds } from '../validation/duration';
 import { TaggedValue } from '../document/tags';
 import { pointerSegments } from '../document/stageDocument';
 import { fieldDocumentation, modelDocumentation } from './fieldDocs';
+import { referenceHover } from './references';
 import type { StageFile } from './stageFile';
 
 export function hover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog): Hover | null {
+  const reference = referenceHover(file, textDocument, position, catalog);
+  const field = fieldHover(file, textDocument, position, catalog);
+  if (!reference) return field;
+  // The object first, then what the field is.
+  const docs = field && typeof field.contents === 'object' && 'value' in field.contents ? `\n\n---\n\n${field.contents.value}` : '';
+  return { ...reference, contents: { kind: MarkupKind.Markdown, value: `${(reference.contents as { value: string }).value}${docs}` } };
+}
+
+function fieldHover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog): Hover | null {
   const offset = textDocument.offsetAt(position);
   const placed = file.documentAt(offset);
   if (!placed || placed.doc.isEmpty || !isPlainObject(placed.doc.value)) return null;

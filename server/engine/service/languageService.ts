@@ -2,7 +2,7 @@
  * The language features behind one facade, free of any transport: the LSP server and the
  * command-line tool both drive this.
  */
-import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, InlayHint, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { languageOfPath, type SourceLanguage } from '../document/stageDocument';
@@ -12,6 +12,8 @@ import { hover } from './hover';
 import { toLspDiagnostics } from './lspDiagnostics';
 import { StageFileAnalyzer, type StageFile } from './stageFile';
 import { documentSymbols } from './symbols';
+import { referenceInlayHints, type ReferenceInsert } from './references';
+import type { ObjectIndex } from '../references/objectIndex';
 
 export function languageOf(languageId: string, uri: string): SourceLanguage {
   if (languageId === 'authentik-stage-json' || languageId === 'json' || languageId === 'jsonc') return 'json';
@@ -37,6 +39,16 @@ export class StageLanguageService {
     this.current.clear();
   }
 
+  /** The connected server's objects (null: disconnected); documents keep their parses and are checked again. */
+  setObjectIndex(index: ObjectIndex | null): void {
+    this.analyzer.setObjectIndex(index);
+    this.current.clear();
+  }
+
+  get hasObjectIndex(): boolean {
+    return this.analyzer.references !== undefined;
+  }
+
   /** Parses what changed since the last call for this document; cheap when nothing did. */
   analyze(textDocument: TextDocument): StageFile {
     const cached = this.current.get(textDocument.uri);
@@ -55,16 +67,20 @@ export class StageLanguageService {
     return toLspDiagnostics(this.analyze(textDocument), textDocument);
   }
 
-  complete(textDocument: TextDocument, position: Position): CompletionList {
-    return complete(this.analyze(textDocument), textDocument, position, this.catalog);
+  complete(textDocument: TextDocument, position: Position, insert: ReferenceInsert = 'find'): CompletionList {
+    return complete(this.analyze(textDocument), textDocument, position, this.catalog, insert);
   }
 
   hover(textDocument: TextDocument, position: Position): Hover | null {
     return hover(this.analyze(textDocument), textDocument, position, this.catalog);
   }
 
-  codeActions(textDocument: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
-    return codeActions(this.analyze(textDocument), textDocument, diagnostics, this.catalog);
+  codeActions(textDocument: TextDocument, diagnostics: Diagnostic[], range?: Range): CodeAction[] {
+    return codeActions(this.analyze(textDocument), textDocument, diagnostics, this.catalog, range);
+  }
+
+  inlayHints(textDocument: TextDocument, range: Range): InlayHint[] {
+    return referenceInlayHints(this.analyze(textDocument), textDocument, range, this.catalog);
   }
 
   symbols(textDocument: TextDocument): DocumentSymbol[] {

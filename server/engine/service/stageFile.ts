@@ -8,17 +8,29 @@ import { splitDocuments, type TextChunk } from '../document/split';
 import { parseStageDocument, type SourceLanguage, type StageDocument } from '../document/stageDocument';
 import type { StageDiagnostic } from '../validation/diagnostics';
 import { validateStageDocument } from '../validation/validateStage';
+import type { ObjectIndex } from '../references/objectIndex';
+import { ReferenceIndex } from '../references/referenceIndex';
+
+/** The server's objects in force, shared by a file's analyses: a new index re-validates, it never re-parses. */
+interface ReferenceSource {
+  references: ReferenceIndex | undefined;
+}
 
 class DocumentAnalysis {
   private cachedDiagnostics: StageDiagnostic[] | undefined;
+  private cachedFor: ReferenceIndex | undefined;
 
   constructor(
     readonly doc: StageDocument,
     private readonly catalog: SchemaCatalog,
+    private readonly source: ReferenceSource,
   ) {}
 
   get diagnostics(): StageDiagnostic[] {
-    this.cachedDiagnostics ??= validateStageDocument(this.doc, this.catalog);
+    if (!this.cachedDiagnostics || this.cachedFor !== this.source.references) {
+      this.cachedFor = this.source.references;
+      this.cachedDiagnostics = validateStageDocument(this.doc, this.catalog, this.cachedFor);
+    }
     return this.cachedDiagnostics;
   }
 }
@@ -36,6 +48,8 @@ export class StageFile {
     readonly text: string,
     readonly language: SourceLanguage,
     readonly documents: readonly PlacedDocument[],
+    /** The connected server's objects, when the client sent them. */
+    readonly references?: ReferenceIndex,
   ) {}
 
   /** The document holding `offset` (the last one for the end of the file). */
@@ -63,8 +77,18 @@ export class StageFile {
 /** Per-file caches of document analyses, keyed by document text; dropped when the file closes. */
 export class StageFileAnalyzer {
   private readonly files = new Map<string, Map<string, DocumentAnalysis>>();
+  private readonly source: ReferenceSource = { references: undefined };
 
   constructor(private catalog: SchemaCatalog) {}
+
+  get references(): ReferenceIndex | undefined {
+    return this.source.references;
+  }
+
+  /** The connected server's objects (null: none); analyses keep their parses and re-validate on use. */
+  setObjectIndex(index: ObjectIndex | null): void {
+    this.source.references = index ? new ReferenceIndex(index) : undefined;
+  }
 
   get schemaCatalog(): SchemaCatalog {
     return this.catalog;
@@ -82,7 +106,7 @@ export class StageFileAnalyzer {
     const chunks: TextChunk[] = splitDocuments(text, language);
     const documents: PlacedDocument[] = chunks.map((chunk) => {
       let analysis = next.get(chunk.text) ?? previous?.get(chunk.text);
-      if (!analysis) analysis = new DocumentAnalysis(parseStageDocument(chunk.text, language), this.catalog);
+      if (!analysis) analysis = new DocumentAnalysis(parseStageDocument(chunk.text, language), this.catalog, this.source);
       next.set(chunk.text, analysis);
       const found = analysis;
       return {
@@ -94,7 +118,7 @@ export class StageFileAnalyzer {
       };
     });
     this.files.set(key, next);
-    return new StageFile(text, language, documents);
+    return new StageFile(text, language, documents, this.source.references);
   }
 
   drop(key: string): void {

@@ -27,6 +27,10 @@ export type DiagnosticCode =
   | 'tag'
   | 'rule'
   | 'template'
+  | 'find'
+  | 'reference'
+  | 'find-match'
+  | 'name-taken'
   | 'schema';
 
 /** What a quick fix would do; the edit itself is computed when the fix is asked for. */
@@ -35,7 +39,9 @@ export type FixData =
   | { kind: 'rename-key'; to: string }
   | { kind: 'remove-key' }
   | { kind: 'use-env'; variable: string }
-  | { kind: 'add-required'; fields: string[] };
+  | { kind: 'add-required'; fields: string[] }
+  /** Replace a part of the document (offsets into the document's chunk) with text written as is. */
+  | { kind: 'replace-span'; start: number; end: number; text: string; title: string };
 
 export interface StageDiagnostic {
   start: number;

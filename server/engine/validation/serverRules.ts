@@ -3,6 +3,7 @@
  * constraints of individual stage serializers (see docs/server-rules.md). Keyed by the OpenAPI
  * type name, so they apply to every version that has the type.
  */
+import { closestMatch } from '../util/closest';
 import type { DiagnosticCode, Severity } from './diagnostics';
 
 export interface RuleFinding {
@@ -33,7 +34,15 @@ const NON_EMPTY_LISTS: Readonly<Record<string, readonly string[]>> = {
   PromptStage: ['fields'],
 };
 
-type Rule = (values: RuleValues) => RuleFinding[];
+/** What the connected server says beyond its schema. */
+export interface ServerFacts {
+  /** Every email template the server offers (built-ins and custom), when known. */
+  readonly emailTemplates?: readonly string[];
+  /** The server's address, for messages. */
+  readonly server?: string;
+}
+
+type Rule = (values: RuleValues, facts: ServerFacts) => RuleFinding[];
 
 function isEmpty(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
@@ -78,9 +87,22 @@ const RULES: Readonly<Record<string, readonly Rule[]>> = {
         : [],
   ],
   EmailStage: [
-    (v) => {
+    (v, facts) => {
       const template = v['template'];
-      if (typeof template !== 'string' || BUILTIN_EMAIL_TEMPLATES.includes(template)) return [];
+      if (typeof template !== 'string') return [];
+      if (facts.emailTemplates) {
+        if (facts.emailTemplates.includes(template)) return [];
+        const suggestion = closestMatch(template, facts.emailTemplates);
+        return [
+          {
+            field: 'template',
+            severity: 'error',
+            code: 'template',
+            message: `template: Invalid template '${template}' specified. ${facts.server ?? 'The server'} offers ${facts.emailTemplates.join(', ')}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
+          },
+        ];
+      }
+      if (BUILTIN_EMAIL_TEMPLATES.includes(template)) return [];
       return [
         {
           field: 'template',
@@ -93,18 +115,18 @@ const RULES: Readonly<Record<string, readonly Rule[]>> = {
   ],
 };
 
-export function checkServerRules(typeName: string, values: RuleValues): RuleFinding[] {
+export function checkServerRules(typeName: string, values: RuleValues, facts: ServerFacts = {}): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const field of NON_EMPTY_LISTS[typeName] ?? []) {
     const value = values[field];
     if (Array.isArray(value) && value.length === 0) findings.push({ field, severity: 'error', code: 'items', message: `${field}: This list may not be empty.` });
   }
-  for (const rule of RULES[typeName] ?? []) findings.push(...rule(values));
+  for (const rule of RULES[typeName] ?? []) findings.push(...rule(values, facts));
   return findings;
 }
 
 /** Values worth offering for a field although its schema is free text. */
-export function suggestedValues(typeName: string, field: string): readonly string[] {
-  if (field === 'template' && (typeName === 'EmailStage' || typeName === 'AuthenticatorEmailStage')) return BUILTIN_EMAIL_TEMPLATES;
+export function suggestedValues(typeName: string, field: string, emailTemplates?: readonly string[]): readonly string[] {
+  if (field === 'template' && (typeName === 'EmailStage' || typeName === 'AuthenticatorEmailStage')) return emailTemplates ?? BUILTIN_EMAIL_TEMPLATES;
   return [];
 }

@@ -15,10 +15,19 @@ import type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './diagn
 import { pythonTypeName } from './python';
 import { schemaValidator } from './schemaValidator';
 import { checkServerRules, UNKNOWN } from './serverRules';
+import { checkReferences } from './referenceChecks';
+import { isFindTag } from '../references/findTag';
+import { referenceOf, targetModel, type FieldReference } from '../references/lookup';
+import type { ReferenceIndex } from '../references/referenceIndex';
 
 /** Diagnostics in document order. */
-export function validateStageDocument(doc: StageDocument, catalog: SchemaCatalog): StageDiagnostic[] {
-  return new StageValidator(doc, catalog).run().sort((a, b) => a.start - b.start || a.end - b.end);
+export function validateStageDocument(doc: StageDocument, catalog: SchemaCatalog, references?: ReferenceIndex): StageDiagnostic[] {
+  return new StageValidator(doc, catalog, references).run().sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** What a `!Find` stands for in the schema check: some pk, resolved at push time (distinct per list item, as found objects are). */
+function foundPk(item = 0): string {
+  return `00000000-0000-4000-8000-${item.toString(16).padStart(12, '0')}`;
 }
 
 class StageValidator {
@@ -27,6 +36,7 @@ class StageValidator {
   constructor(
     private readonly doc: StageDocument,
     private readonly catalog: SchemaCatalog,
+    private readonly references: ReferenceIndex | undefined,
   ) {}
 
   run(): StageDiagnostic[] {
@@ -75,6 +85,45 @@ class StageValidator {
   }
 
   private checkFields(root: Record<string, unknown>, entry: ModelIndexEntry): void {
+    this.checkFieldValues(root, entry);
+    for (const finding of checkReferences(this.doc, this.catalog, this.references)) {
+      this.add(this.valueSpan(finding.pointer), finding.severity, finding.code, finding.message, finding.field, finding.fix);
+    }
+  }
+
+  /**
+   * A reference field's value as the schema sees it: a `!Find` counts as a pk (checkReferences
+   * checks the tag itself); another tag where a pk goes is an error naming what is allowed.
+   */
+  private referenceValue(key: string, pointer: string, reference: FieldReference, value: unknown): { value: unknown } | undefined {
+    const example = `!Find [${reference.target}, [${targetModel(reference.target)?.naturalKey ?? 'name'}, …]]`;
+    const refuse = (at: string, tag: TaggedValue): void =>
+      this.add(
+        this.valueSpan(at),
+        'error',
+        'tag',
+        tag.isEnv
+          ? `${key}: !Env gives a field's whole value, not a list item: the push resolves it only there. Write the pk or ${example}.`
+          : `${key}: ${tag.tag} is a blueprint tag; stage files are sent through the API, which resolves only !Env and, in a reference field, !Find. Write the pk or ${example}.`,
+        key,
+      );
+    if (isFindTag(value)) return reference.many ? undefined : { value: foundPk() };
+    if (value instanceof TaggedValue) {
+      if (value.isEnv) return { value };
+      refuse(pointer, value);
+      return undefined;
+    }
+    if (!Array.isArray(value) || !value.some((item) => item instanceof TaggedValue)) return { value };
+    return {
+      value: value.map((item, i) => {
+        if (!(item instanceof TaggedValue)) return item;
+        if (!isFindTag(item)) refuse(`${pointer}/${i}`, item);
+        return foundPk(i);
+      }),
+    };
+  }
+
+  private checkFieldValues(root: Record<string, unknown>, entry: ModelIndexEntry): void {
     const schema = this.catalog.schema(entry.model)!;
     const properties = schema.properties ?? {};
     const converted: Record<string, unknown> = {};
@@ -83,8 +132,9 @@ class StageValidator {
     /** What the server's own `validate()` methods would see; refused and `!Env` values are unknown. */
     const ruleValues: Record<string, unknown> = {};
 
-    for (const [key, value] of Object.entries(root)) {
+    for (const [key, written] of Object.entries(root)) {
       const pointer = fieldPointer(key);
+      let value = written;
       if (key === 'model') {
         converted[key] = value;
         continue;
@@ -99,6 +149,15 @@ class StageValidator {
         continue;
       }
       present.add(key);
+      const reference = referenceOf(entry.model, key);
+      if (reference) {
+        const seen = this.referenceValue(key, pointer, reference, value);
+        if (!seen) {
+          ruleValues[key] = UNKNOWN;
+          continue;
+        }
+        value = seen.value;
+      }
       if (value instanceof TaggedValue) {
         this.checkTag(key, pointer, property, value);
         ruleValues[key] = UNKNOWN;
@@ -130,7 +189,8 @@ class StageValidator {
       }
     }
     this.checkSchema(entry, schema, converted, present);
-    for (const finding of checkServerRules(entry.typeName, ruleValues)) {
+    const emailTemplates = this.references?.emailTemplates;
+    for (const finding of checkServerRules(entry.typeName, ruleValues, emailTemplates ? { emailTemplates, server: this.references!.server } : {})) {
       const span = finding.field ? this.valueSpan(fieldPointer(finding.field)) : this.keySpan('/model');
       this.add(span, finding.severity, finding.code, finding.message, finding.field ?? 'model');
     }
