@@ -21,7 +21,7 @@ import type { PlacedDocument, StageFile } from './stageFile';
 export type ReferenceInsert = 'find' | 'pk';
 
 /** At most this many objects per completion: the client asks again as the user types (isIncomplete). */
-const COMPLETION_LIMIT = 50;
+const COMPLETION_LIMIT = 30;
 
 interface Candidate {
   readonly object: IndexedObject;
@@ -106,7 +106,7 @@ export function referenceCompletions(
     items.push({
       ...base,
       labelDetails: { detail: slug, description: `pk · ${description}` },
-      detail: `${detail} · inserts the pk ${object.pk}`,
+      detail,
       sortText: `${pkFirst ? '0' : '1'}_${order}`,
       textEdit: { range: context.range, newText: language === 'json' ? JSON.stringify(object.pk) : object.pk },
     });
@@ -115,7 +115,7 @@ export function referenceCompletions(
       items.push({
         ...base,
         labelDetails: { detail: slug, description: `!Find · ${description}` },
-        detail: `${detail} · inserts ${find}, found by name on each server at push time`,
+        detail: `${detail} · found by name at push time`,
         sortText: `${pkFirst ? '1' : '0'}_${order}`,
         textEdit: { range: context.range, newText: find },
       });
