@@ -14,6 +14,7 @@ import { ServerDiagnostics } from './vscode/serverDiagnostics';
 import { ServerRegistry } from './vscode/servers';
 import { StagesTreeProvider } from './vscode/stagesTree';
 import { StatusBar } from './vscode/statusBar';
+import { ReferenceIndexService } from './vscode/referenceIndex';
 import { languageServerValidator } from './vscode/languageServerValidator';
 import { RemoteContentProvider, SyncService } from './vscode/syncService';
 import { STAGE_LANGUAGES } from './vscode/workspace';
@@ -58,9 +59,12 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   let schemaVersion: string | undefined;
   // Started, not awaited: activation returns while the server boots.
   void client.start().then(
-    () => client?.onNotification(SchemaChangedNotification, (info) => {
-      schemaVersion = info.version;
-    }),
+    () => {
+      client?.onNotification(SchemaChangedNotification, (info) => {
+        schemaVersion = info.version;
+      });
+      references.resend();
+    },
     (error: unknown) => output.error(`The language server did not start: ${String(error)}`),
   );
 
@@ -71,6 +75,9 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const remoteContent = new RemoteContentProvider();
   const sync = new SyncService(connection, diagnostics, context.workspaceState, output, remoteContent, languageServerValidator(() => client));
   const tree = new StagesTreeProvider(connection);
+  // The server's objects for references in open files, for the language server; read again when
+  // the Stages view is refreshed and after a push changed the server.
+  const references = new ReferenceIndexService(connection, () => client, output);
   const pushOnSave = new PushOnSave(sync, status, output);
   const treeView = vscode.window.createTreeView('authentikStages.stages', { treeDataProvider: tree, showCollapseAll: true });
 
@@ -81,6 +88,9 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
     status,
     diagnostics,
     pushOnSave,
+    references,
+    tree.model.onDidRefresh(() => references.refresh()),
+    sync.onDidPush(() => references.refresh()),
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),

@@ -46,6 +46,7 @@ export class StagesModel {
   private readonly typeNodes = new Map<string, Extract<StageTreeNode, { kind: 'type' }>>();
   private serverNode: Extract<StageTreeNode, { kind: 'server' }> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly refreshListeners = new Set<() => void>();
 
   /** `changed(node)`: that node's children (or label) changed; `undefined`: everything did. */
   constructor(
@@ -59,11 +60,23 @@ export class StagesModel {
 
   setFilter(text: string): void {
     this.filterText = text.trim();
-    this.refresh();
+    this.reset();
+  }
+
+  /** Everything is read again (the user asked, the connection changed, a push changed the server). */
+  refresh(): void {
+    this.reset();
+    for (const listener of this.refreshListeners) listener();
+  }
+
+  /** Called after each refresh (not after a new filter: that reads the same server). */
+  onDidRefresh(listener: () => void): { dispose(): void } {
+    this.refreshListeners.add(listener);
+    return { dispose: () => void this.refreshListeners.delete(listener) };
   }
 
   /** Forgets everything loaded; in-flight answers of before are dropped. */
-  refresh(): void {
+  private reset(): void {
     this.generation++;
     this.listings = new Map();
     this.counts = new Map();

@@ -8,7 +8,10 @@ import { BaseStore } from '../sync/baseStore';
 import { diffStage, remoteForDiff } from '../sync/diff';
 import { fetchByPk } from '../sync/fetchStages';
 import { localStages, type LocalStage } from '../sync/localStage';
-import { fileObject, writePulledStages, type PulledStage } from '../sync/pull';
+import { FindResolver } from '../sync/findResolver';
+import { buildObjectIndex } from '../sync/objectIndex';
+import { pullTargetModels, type ReferenceStyle } from '../sync/pullReferences';
+import { fileObject, pullNeedsIndex, writePulledStages, type PulledStage } from '../sync/pull';
 import { pushFile, type FileValidator, type PushFileResult, type UnwrittenPush } from '../sync/push';
 import { parseStageFile, renderNewDocument } from '../sync/stageFileIO';
 import { readStageText } from '../sync/stageFileText';
@@ -25,6 +28,9 @@ export class SyncService {
    * twice nor taking its own earlier push for a change on the server.
    */
   private readonly unwritten = new Map<string, UnwrittenPush[]>();
+  private readonly pushed = new vscode.EventEmitter<vscode.Uri>();
+  /** A push reached the server (something was created or updated there). */
+  readonly onDidPush = this.pushed.event;
 
   constructor(
     private readonly connection: ConnectionManager,
@@ -89,6 +95,7 @@ export class SyncService {
       ...(adopt ? { adopt } : {}),
       log: (line) => this.output.info(line),
     });
+    if (result.outcomes.some((o) => o.status === 'created' || o.status === 'updated')) this.pushed.fire(uri);
     if (result.unwritten.length) this.unwritten.set(uri.fsPath, result.unwritten);
     else this.unwritten.delete(uri.fsPath);
     // What the push found; the validator's errors are the language server's own diagnostics already.
@@ -131,7 +138,10 @@ export class SyncService {
     if (!outDir) throw new Error('Open a folder first: pulled stages are written into the workspace.');
     const fetched = [];
     for (const pk of pks) fetched.push(await fetchByPk(client, catalog, pk));
-    const { pulled: written, problems } = writePulledStages(fetched, { catalog, bases: new BaseStore(workspaceRoot() ?? outDir, server.url), outDir, format: 'yaml' });
+    // `authentik.pull.references`: the server's pks, or `!Find` by name (portable, readable).
+    const references = vscode.workspace.getConfiguration('authentik').get<ReferenceStyle>('pull.references', 'pk') === 'find' ? 'find' : 'pk';
+    const index = pullNeedsIndex(outDir, pks, references) ? await buildObjectIndex(client, pullTargetModels(new Set(fetched.map((f) => f.entry.model)))) : undefined;
+    const { pulled: written, problems } = writePulledStages(fetched, { catalog, bases: new BaseStore(workspaceRoot() ?? outDir, server.url), outDir, format: 'yaml', references, ...(index ? { index } : {}) });
     const bindings = this.state.get<Record<string, string>>(BINDINGS_KEY, {});
     for (const w of written) bindings[join(outDir, w.file)] = server.url;
     await this.state.update(BINDINGS_KEY, bindings);
@@ -160,14 +170,21 @@ export class SyncService {
     const stage = stages.find((s) => s.doc.index === documentIndex) ?? stages[0];
     if (!stage) throw new Error('No stage document here.');
     const remote = await remoteForDiff(client, server.url, stage);
-    const shown = diffStage(stage, remote, process.env);
+    // Tags compare by the pks they name on this server, as the command line's diff does.
+    const finds = await new FindResolver(client, process.env).resolveStages([stage]);
+    const shown = diffStage(stage, remote, process.env, finds);
     const fields = Object.keys(stage.values).filter((k) => stage.entry.fields.includes(k) && !stage.entry.writeOnly.includes(k));
     const pick = (object: Record<string, unknown>): Record<string, unknown> => {
       const out: Record<string, unknown> = { model: stage.model, ...(stage.pk ? { pk: stage.pk } : {}) };
       for (const field of fields) if (Object.hasOwn(object, field)) out[field] = object[field];
       return out;
     };
-    const left = remote ? renderNewDocument(pick(fileObject(remote, stage.entry)), 'yaml') : `# ${shown.state === 'new' ? 'Not on the server yet' : 'Deleted on the server'}\n`;
+    // A field that is the same on both sides is shown as the file writes it (a `!Find` naming the
+    // server's pk is no difference), so the diff shows only what differs.
+    const differing = new Set(shown.changes.map((c) => c.field));
+    const serverSide = (object: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(object).map(([field, value]) => [field, differing.has(field) || !Object.hasOwn(stage.values, field) ? value : stage.values[field]]));
+    const left = remote ? renderNewDocument(pick(serverSide(fileObject(remote, stage.entry))), 'yaml') : `# ${shown.state === 'new' ? 'Not on the server yet' : 'Deleted on the server'}\n`;
     const right = renderNewDocument(pick(stage.values as Record<string, unknown>), 'yaml');
     const name = stage.name ?? stage.model;
     const leftUri = this.remoteContent.put(`server/${name}.stage.yaml`, left);

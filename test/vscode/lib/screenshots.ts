@@ -31,6 +31,9 @@ const STEP_TIMEOUT = 20_000;
 const SANDBOX_STAGE = 'default-authentication-password';
 const SANDBOX_STAGE_TYPE = 'Password Stage';
 const CONFLICT_FIELD = 'failed_attempts_before_cancel';
+/** The seeded stage whose references the references step shows, and the stage it points at. */
+const REFERENCES_STAGE = 'default-authentication-identification';
+const REFERENCED_STAGE = 'default-authentication-password';
 
 interface Rect {
   left: number;
@@ -96,6 +99,21 @@ function lineNumberOf(file: string, text: string): number {
 }
 
 /** Quick Open's ":<line>" puts the cursor at the start of that line. */
+/** The on-screen centre of the first editor token whose text includes `text`. */
+async function tokenBox(page: Page, text: string): Promise<{ x: number; y: number }> {
+  const found = await page.waitForFunction(
+    (wanted: string) => {
+      const document = (globalThis as unknown as { document: PageDocument }).document;
+      const span = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line span span')).find((s) => (s.textContent ?? '').includes(wanted));
+      const box = span?.getBoundingClientRect();
+      return box && box.width > 0 ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : false;
+    },
+    text,
+    { timeout: STEP_TIMEOUT },
+  );
+  return (await found.jsonValue()) as { x: number; y: number };
+}
+
 async function goToLine(page: Page, line: number): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input').first();
@@ -347,6 +365,40 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       await p.locator('.part.sidebar').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
       await p.mouse.move(640, 790);
       return shoot(p, 'conflict-diff.png');
+    });
+
+    await step('a pulled stage names each referenced object in an inlay hint, and the hover shows it (references.png)', async () => {
+      const p = page!;
+      const sb = sandbox!;
+      await runCommand(p, 'View: Toggle Primary Side Bar Visibility');
+      await p.locator('.part.sidebar').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const row = treeRow(p, REFERENCES_STAGE);
+      if (!(await row.isVisible())) {
+        await treeRow(p, 'Identification Stage').click();
+        await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      }
+      await row.click();
+      await p.locator('.tabs-container .tab', { hasText: REFERENCES_STAGE }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const password = sb.store.findStageByName(REFERENCED_STAGE);
+      if (!password) throw new Error(`the sandbox has no stage ${REFERENCED_STAGE}`);
+      const pk = String(password.pk);
+      await lineBox(p, `password_stage: ${pk}`);
+      // The editor gets the width (the hints follow the pks) and no toast covers it.
+      await runCommand(p, 'Notifications: Clear All Notifications');
+      await runCommand(p, 'View: Toggle Primary Side Bar Visibility');
+      await p.locator('.part.sidebar').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+      // The hint is the object's name after the pk; the hover over the pk shows the object.
+      const deadline = Date.now() + STEP_TIMEOUT;
+      for (;;) {
+        const token = await tokenBox(p, pk);
+        await p.mouse.move(token.x - 30, token.y);
+        await p.mouse.move(token.x, token.y, { steps: 4 });
+        const hover = p.locator('.monaco-hover:not(.hidden)', { hasText: REFERENCED_STAGE }).first();
+        if (await hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
+        if (Date.now() > deadline) throw new Error(`no hover naming ${REFERENCED_STAGE} over its pk within ${seconds(STEP_TIMEOUT)}`);
+        await p.mouse.move(5, 400);
+      }
+      return shoot(p, 'references.png');
     });
   } finally {
     await cleanup();

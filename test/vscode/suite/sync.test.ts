@@ -41,6 +41,17 @@ function scriptedWindow(answers: { inputs?: string[]; choice?: string }): { rest
   };
 }
 
+/** Polls an asynchronous check until it gives a value (bounded), for what no event announces. */
+async function waitForValue<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -230,5 +241,31 @@ describe('connected to an authentik server', function () {
       await config.update('caFile', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitFor('connected again', () => api.connection.state.kind === 'connected', { events: [api.connection.onDidChange as vscode.Event<unknown>] });
+  });
+  it('completes a reference by name from the server’s objects (pk or !Find), and names each pk in an inlay hint', async () => {
+    const uri = workspaceFile('authentik', 'e2e-references.stage.yaml');
+    const text = 'model: authentik_stages_identification.identificationstage\nname: e2e-references\nuser_fields: [username]\npassword_stage: \n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const position = new vscode.Position(3, 'password_stage: '.length);
+    const password = sandbox.store.findStageByName('default-authentication-password')!;
+    // The index of the server's password stages arrives after the file is opened: ask until it has.
+    const items = await waitForValue('completion items naming default-authentication-password', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
+      const named = list.items.filter((item) => (typeof item.label === 'string' ? item.label : item.label.label) === 'default-authentication-password');
+      return named.length >= 2 ? named : undefined;
+    });
+    const inserted = items.map((item) => (item.textEdit instanceof vscode.TextEdit ? item.textEdit.newText : typeof item.insertText === 'string' ? item.insertText : (item.insertText?.value ?? '')));
+    assert.ok(inserted.includes('!Find [authentik_stages_password.passwordstage, [name, default-authentication-password]]'), JSON.stringify(inserted));
+    assert.ok(inserted.includes(String(password.pk)), JSON.stringify(inserted));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(position, String(password.pk)));
+    const hints = await waitForValue('an inlay hint naming the password stage', async () => {
+      const found = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', uri, new vscode.Range(0, 0, 5, 0));
+      return found.find((hint) => (typeof hint.label === 'string' ? hint.label : hint.label.map((part) => part.value).join('')).includes('default-authentication-password'));
+    });
+    assert.equal(hints.position.line, 3);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
