@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileObject } from '../client/src/sync/pull';
 import { comparableFields, sameValue } from '../client/src/sync/normalize';
-import { deleteField, parseStageFile, renderNewDocument, serializeStageFile, setField, stageDocuments, type StageFileContents } from '../client/src/sync/stageFileIO';
+import { deleteField, parseStageFile, renderNewDocument, serializeStageFile, setField, stageDocuments, type EditableStageFile } from '../client/src/sync/stageFileIO';
 import type { StageObject } from '../client/src/api/types';
 import { parseStageDocument, type SourceLanguage } from '../server/engine/document/stageDocument';
 import { renderValueText } from '../server/engine/document/textEdits';
@@ -164,7 +164,7 @@ function scenario(rng: Rng, type: StageType, other: StageType, language: SourceL
 
 const COMMENT_LINE = /^#.*$/gm;
 
-function fieldSource(file: StageFileContents, target: number, field: string): string | undefined {
+function fieldSource(file: EditableStageFile, target: number, field: string): string | undefined {
   const doc = stageDocuments(file)[target]!;
   const location = doc.stage.locations.get(`/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`);
   return location?.key ? doc.text.slice(location.key.start, location.value.end) : undefined;

@@ -18,7 +18,7 @@ export interface ServerOptions {
 
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
-  const guarded = requestRunner(connection);
+  const runRequest = requestRunner(connection);
   let service: StageLanguageService | undefined;
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
@@ -28,7 +28,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const scheduler = new ValidationScheduler((uri) => {
     const document = documents.get(uri);
     if (!document) return;
-    const diagnostics = settings.validation.enable ? guarded(`Validating ${uri}`, [], undefined, () => languageService().diagnostics(document)) : [];
+    const diagnostics = settings.validation.enable ? runRequest(`Validating ${uri}`, [], undefined, () => languageService().diagnostics(document)) : [];
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   });
   const revalidateAll = (): void => documents.all().forEach((document) => scheduler.schedule(document.uri));
@@ -73,8 +73,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   /** A feature on an open document: nothing for a document the server does not have. */
-  const onDocument = <T>(what: string, fallback: T, uri: string, token: Parameters<typeof guarded>[2], work: (document: TextDocument) => T): T =>
-    guarded(what, fallback, token, () => {
+  const onDocument = <T>(what: string, fallback: T, uri: string, token: Parameters<typeof runRequest>[2], work: (document: TextDocument) => T): T =>
+    runRequest(what, fallback, token, () => {
       const document = documents.get(uri);
       return document ? work(document) : fallback;
     });
@@ -88,7 +88,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // The index only replaces what the checks read: nothing is fetched or waited for here, and each
   // open document is validated again on the scheduler's next turn (never inside a keystroke).
   connection.onNotification(SetObjectIndexNotification, (index) => {
-    guarded('Using the server objects', undefined, undefined, () => languageService().setObjectIndex(index));
+    runRequest('Using the server objects', undefined, undefined, () => languageService().setObjectIndex(index));
     revalidateAll();
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });

@@ -1,11 +1,11 @@
 /** The stages a file holds, as the sync engine sees them: model, pk, values and where each key is. */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fieldPointer, type FileProblem, isPlainObject, type JsonSchema, type ModelIndexEntry, type SchemaCatalog, type Span } from '@authentik-stages/engine';
-import type { StageFileContents, StageFileDocument } from './stageFileIO';
+import type { EditableStageFile, EditableDocument } from './stageFileIO';
 
 export interface LocalStage {
-  readonly file: StageFileContents;
-  readonly doc: StageFileDocument;
+  readonly file: EditableStageFile;
+  readonly doc: EditableDocument;
   readonly model: string;
   readonly entry: ModelIndexEntry;
   readonly schema: JsonSchema;
@@ -19,24 +19,24 @@ export interface LocalStage {
 export class FilePositions {
   private readonly text: TextDocument;
 
-  constructor(readonly file: StageFileContents) {
+  constructor(readonly file: EditableStageFile) {
     this.text = TextDocument.create('file:///stage', file.language, 0, file.originalText);
   }
 
-  problem(doc: StageFileDocument, span: Span, severity: FileProblem['severity'], message: string, field: string | null): FileProblem {
+  problem(doc: EditableDocument, span: Span, severity: FileProblem['severity'], message: string, field: string | null): FileProblem {
     const start = this.text.positionAt(doc.offset + span.start);
     const end = this.text.positionAt(doc.offset + Math.max(span.end, span.start));
     return { file: this.file.path, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity, message, field };
   }
 
   /** The value at `pointer` (a list item, a tag), else the field's value, else as `at`. */
-  atPointer(doc: StageFileDocument, pointer: string, field: string, severity: FileProblem['severity'], message: string): FileProblem {
+  atPointer(doc: EditableDocument, pointer: string, field: string, severity: FileProblem['severity'], message: string): FileProblem {
     const location = doc.stage.locations.get(pointer);
     return location ? this.problem(doc, location.value, severity, message, field) : this.at(doc, field, severity, message, 'value');
   }
 
   /** The key of a field, else its value, else the document's `model` key, else the document's start. */
-  at(doc: StageFileDocument, field: string | null, severity: FileProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): FileProblem {
+  at(doc: EditableDocument, field: string | null, severity: FileProblem['severity'], message: string, prefer: 'key' | 'value' = 'key'): FileProblem {
     const location = field !== null ? doc.stage.locations.get(fieldPointer(field)) : undefined;
     const fallback = doc.stage.locations.get('/model')?.key ?? doc.stage.locations.get('')?.value ?? { start: 0, end: 0 };
     const span = location ? (prefer === 'key' ? (location.key ?? location.value) : location.value) : fallback;
@@ -45,7 +45,7 @@ export class FilePositions {
 }
 
 /** Stage documents of a file with a model the catalog knows; the others are reported. */
-export function localStages(file: StageFileContents, catalog: SchemaCatalog): { stages: LocalStage[]; problems: FileProblem[] } {
+export function localStages(file: EditableStageFile, catalog: SchemaCatalog): { stages: LocalStage[]; problems: FileProblem[] } {
   const positions = new FilePositions(file);
   const stages: LocalStage[] = [];
   const problems: FileProblem[] = [];

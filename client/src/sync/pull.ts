@@ -12,7 +12,7 @@ import type { BaseRecord, BaseStore } from './baseStore';
 import { pathInside, stageFileName } from './naming';
 import { comparableFields, normalizeFields } from './normalize';
 import { checkedStage } from './serverStage';
-import { parseStageFile, renderNewDocument, serializeStageFile, setField, type StageFileContents, type StageFileDocument } from './stageFileIO';
+import { parseStageFile, renderNewDocument, serializeStageFile, setField, type EditableStageFile, type EditableDocument } from './stageFileIO';
 import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
 import type { Environment } from './payload';
 import { noKeptPks, writeReferences, type KeptPks, type ReferenceStyle } from './pullReferences';
@@ -69,9 +69,9 @@ export function fileObject(remote: StageObject, entry: ModelIndexEntry): Record<
 }
 
 interface Located {
-  file: StageFileContents;
+  file: EditableStageFile;
   snapshot: StageFileSnapshot;
-  doc: StageFileDocument;
+  doc: EditableDocument;
 }
 
 /** Stage files already in the folder, by the pk of each document. */
@@ -81,7 +81,7 @@ function indexFolder(dir: string): Map<string, Located> {
   for (const name of readdirSync(dir)) {
     if (!/\.stage\.(ya?ml|json)$/i.test(name)) continue;
     let snapshot: StageFileSnapshot;
-    let file: StageFileContents;
+    let file: EditableStageFile;
     try {
       snapshot = readStageText(pathInside(dir, name));
       file = parseStageFile(snapshot.path, snapshot.text);
@@ -132,7 +132,7 @@ interface PendingStage {
 export function writePulledStages(remotes: Array<{ remote: StageObject; entry: ModelIndexEntry }>, options: PullOptions): PullResult {
   mkdirSync(options.outDir, { recursive: true });
   const existing = indexFolder(options.outDir);
-  const touched = new Map<StageFileContents, { snapshot: StageFileSnapshot; stages: PendingStage[] }>();
+  const touched = new Map<EditableStageFile, { snapshot: StageFileSnapshot; stages: PendingStage[] }>();
   const pulled: PulledStage[] = [];
   const problems: PullProblem[] = [];
   const keptPks = noKeptPks();

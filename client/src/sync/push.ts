@@ -20,7 +20,7 @@ import { comparableFields, normalizeFields, sameValue, type FieldMap } from './n
 import { FindResolver, type ResolvedFinds } from './findResolver';
 import { resolvedFields, type Environment } from './payload';
 import { checkedStage, type StageSource } from './serverStage';
-import { parseStageFile, serializeStageFile, setField, type StageFileContents } from './stageFileIO';
+import { parseStageFile, serializeStageFile, setField, type EditableStageFile } from './stageFileIO';
 import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
 import type { SyncApi } from './syncApi';
 
@@ -142,7 +142,7 @@ export async function pushFile(path: string, options: PushOptions): Promise<Push
  * file that cannot be written keeps its bytes and its bases; a created stage's pk is reported so
  * it is not lost. Returns the documents whose push the file and the bases now show.
  */
-function finishRound(file: StageFileContents, snapshot: StageFileSnapshot, result: PushFileResult, round: PushRound, bases: BaseStore): Set<number> {
+function finishRound(file: EditableStageFile, snapshot: StageFileSnapshot, result: PushFileResult, round: PushRound, bases: BaseStore): Set<number> {
   const positions = new FilePositions(file);
   const settled = new Set<number>();
   if (file.documents.some((d) => d.changed)) {
@@ -186,7 +186,7 @@ function recordBase(bases: BaseStore, entry: PushRound['bases'][number], result:
 }
 
 /** Pushes a parsed file; its documents are edited in place (pk, merged fields) but not written. */
-async function pushContents(file: StageFileContents, options: PushOptions, round: PushRound): Promise<PushFileResult> {
+async function pushContents(file: EditableStageFile, options: PushOptions, round: PushRound): Promise<PushFileResult> {
   const result: PushFileResult = { file: file.path, outcomes: [], invalid: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
   const positions = new FilePositions(file);
 

@@ -9,7 +9,8 @@ import { isMap, isScalar, Scalar, type Node, type Pair } from 'yaml';
 import { applyTextEdits, isPlainObject, jsonText, languageOfPath, pairSpan, parseStageDocument, renderPair, type ScalarStyle, type SourceLanguage, splitDocuments, splitYamlDocuments, type StageDocument, type TextEdit, yamlValueText } from '@authentik-stages/engine';
 import { sameValue } from './normalize';
 
-export interface StageFileDocument {
+/** One document of a stage file read to be edited: parsed as the language server parses it, with its pending edits. */
+export interface EditableDocument {
   /** Position of the document in the file (0-based). */
   readonly index: number;
   /** Offset of the document's text in the file. */
@@ -31,7 +32,7 @@ export interface FieldEdit extends TextEdit {
   readonly deleted: boolean;
 }
 
-class EditableDocument implements StageFileDocument {
+class DocumentUnderEdit implements EditableDocument {
   readonly edits: FieldEdit[] = [];
 
   constructor(
@@ -46,26 +47,27 @@ class EditableDocument implements StageFileDocument {
   }
 }
 
-export interface StageFileContents {
+/** A stage file read to be edited (its documents take edits; `serializeStageFile` checks and applies them). */
+export interface EditableStageFile {
   readonly path: string;
   readonly language: SourceLanguage;
   readonly originalText: string;
-  readonly documents: StageFileDocument[];
+  readonly documents: EditableDocument[];
 }
 
-export function parseStageFile(path: string, text: string): StageFileContents {
+export function parseStageFile(path: string, text: string): EditableStageFile {
   const language = languageOfPath(path);
   const chunks = splitDocuments(text, language);
-  const documents = chunks.map((chunk, index) => new EditableDocument(index, chunk.start, chunk.text, parseStageDocument(chunk.text, language)));
+  const documents = chunks.map((chunk, index) => new DocumentUnderEdit(index, chunk.start, chunk.text, parseStageDocument(chunk.text, language)));
   return { path, language, originalText: text, documents };
 }
 
 /** The documents that hold a stage (a mapping). */
-export function stageDocuments(file: StageFileContents): StageFileDocument[] {
+export function stageDocuments(file: EditableStageFile): EditableDocument[] {
   return file.documents.filter((d) => !d.stage.isEmpty && isMap(d.stage.yaml.contents));
 }
 
-function pairs(doc: StageFileDocument): Pair[] {
+function pairs(doc: EditableDocument): Pair[] {
   const contents = doc.stage.yaml.contents;
   if (!isMap(contents)) throw new Error(`Document ${doc.index + 1} is not a mapping`);
   return contents.items;
@@ -83,7 +85,7 @@ function styleOf(node: unknown): ScalarStyle {
 }
 
 /** JSON, or YAML written as one flow mapping (`{a: 1}`): values go in as JSON text. */
-function isFlowDocument(doc: StageFileDocument): boolean {
+function isFlowDocument(doc: EditableDocument): boolean {
   const contents = doc.stage.yaml.contents;
   return doc.stage.language === 'json' || (isMap(contents) && contents.flow === true);
 }
@@ -119,13 +121,13 @@ function endOfValue(text: string, colon: number, value: Node | null): number {
 }
 
 /** One pending edit per field: the newer replaces the older where it stood in the list. */
-function addEdit(doc: StageFileDocument, edit: FieldEdit): void {
+function addEdit(doc: EditableDocument, edit: FieldEdit): void {
   const same = doc.edits.findIndex((e) => e.field === edit.field);
   if (same >= 0) doc.edits.splice(same, 1, edit);
   else doc.edits.push(edit);
 }
 
-function dropEdit(doc: StageFileDocument, field: string): void {
+function dropEdit(doc: EditableDocument, field: string): void {
   const same = doc.edits.findIndex((e) => e.field === field);
   if (same >= 0) doc.edits.splice(same, 1);
 }
@@ -136,7 +138,7 @@ function dropEdit(doc: StageFileDocument, field: string): void {
  * value a field already has is no edit. The value is written in a form the parser reads back as
  * exactly that value; `serializeStageFile` checks that it does.
  */
-export function setField(doc: StageFileDocument, key: string, value: unknown, after?: string): void {
+export function setField(doc: EditableDocument, key: string, value: unknown, after?: string): void {
   dropEdit(doc, key);
   const items = pairs(doc);
   const existing = items.find((pair) => keyName(pair) === key);
@@ -146,7 +148,7 @@ export function setField(doc: StageFileDocument, key: string, value: unknown, af
   addEdit(doc, { ...edit, field: key, value, deleted: false });
 }
 
-function replacement(doc: StageFileDocument, pair: Pair, value: unknown): TextEdit {
+function replacement(doc: EditableDocument, pair: Pair, value: unknown): TextEdit {
   const text = doc.text;
   const keyNode = pair.key as Node;
   const old = pair.value as Node | null;
@@ -168,7 +170,7 @@ function replacement(doc: StageFileDocument, pair: Pair, value: unknown): TextEd
   return { start: colon, end: lineEnd, text: `:${head}${text.slice(valueEnd, lineEnd)}${lineBreak}${rendered.lines.join(lineBreak)}${last}` };
 }
 
-function insertion(doc: StageFileDocument, items: Pair[], key: string, value: unknown, after: string | undefined): TextEdit {
+function insertion(doc: EditableDocument, items: Pair[], key: string, value: unknown, after: string | undefined): TextEdit {
   const text = doc.text;
   const lineBreak = lineBreakOf(text);
   // A pair about to be deleted is no place to put a new one.
@@ -197,7 +199,7 @@ function insertion(doc: StageFileDocument, items: Pair[], key: string, value: un
   return { start: at, end: at, text: `${lineBreak}${pair}${at === text.length ? lineBreak : ''}` };
 }
 
-export function deleteField(doc: StageFileDocument, key: string): void {
+export function deleteField(doc: EditableDocument, key: string): void {
   dropEdit(doc, key);
   const pair = pairs(doc).find((p) => keyName(p) === key);
   if (!pair) return;
@@ -218,7 +220,7 @@ function pairEnd(pair: Pair): number {
  * A JSON (flow) document's deletions with the commas that go with them: a pair followed by a
  * kept one takes the separator after it; the run of deleted pairs at the end takes the one before.
  */
-function withCommas(doc: StageFileDocument, edits: readonly FieldEdit[]): FieldEdit[] {
+function withCommas(doc: EditableDocument, edits: readonly FieldEdit[]): FieldEdit[] {
   if (!isFlowDocument(doc) || !edits.some((e) => e.deleted)) return [...edits];
   const items = pairs(doc);
   const deleted = new Set(edits.filter((e) => e.deleted).map((e) => e.field));
@@ -261,11 +263,11 @@ export class UnsafeEditError extends Error {
  * keys it held (plus those set, minus those deleted), each set key exactly its new value and
  * every other key its old one; else `UnsafeEditError`.
  */
-export function serializeStageFile(file: StageFileContents): string {
+export function serializeStageFile(file: EditableStageFile): string {
   return file.documents.map((doc) => (doc.changed ? checkedText(file, doc) : doc.text)).join('');
 }
 
-function checkedText(file: StageFileContents, doc: StageFileDocument): string {
+function checkedText(file: EditableStageFile, doc: EditableDocument): string {
   const text = applyTextEdits(doc.text, withCommas(doc, doc.edits));
   const problem = structureProblem(doc, text, doc.edits);
   if (!problem) return text;
@@ -278,7 +280,7 @@ interface StructureProblem {
   reason: string;
 }
 
-function structureProblem(doc: StageFileDocument, text: string, edits: readonly FieldEdit[]): StructureProblem | undefined {
+function structureProblem(doc: EditableDocument, text: string, edits: readonly FieldEdit[]): StructureProblem | undefined {
   const language = doc.stage.language;
   // The language server splits the file first: a document marker written into it makes two documents.
   const parts = language === 'yaml' ? splitYamlDocuments(text).length : 1;
@@ -307,7 +309,7 @@ function structureProblem(doc: StageFileDocument, text: string, edits: readonly 
 }
 
 /** The field whose edit alone breaks the document; all of them when only their sum does. */
-function culprit(doc: StageFileDocument): string {
+function culprit(doc: EditableDocument): string {
   const alone = doc.edits.find((edit) => structureProblem(doc, applyTextEdits(doc.text, withCommas(doc, [edit])), [edit]));
   return alone?.field ?? doc.edits.map((e) => e.field).join(', ');
 }

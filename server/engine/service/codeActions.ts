@@ -12,7 +12,7 @@ import { isPlainObject } from '../document/tags';
 import { fieldPointer } from '../document/stageDocument';
 import { placeholderFor } from './completion';
 import { referenceRewrites } from './references';
-import type { StageFile, PlacedDocument } from './stageFile';
+import type { StageFile, FileDocument } from './stageFile';
 
 export interface DiagnosticData {
   fix?: FixData;
@@ -37,7 +37,7 @@ function actionFor(
   fix: FixData,
   field: string | undefined,
   diagnostic: Diagnostic,
-  placed: PlacedDocument,
+  placed: FileDocument,
   file: StageFile,
   textDocument: TextDocument,
   catalog: SchemaCatalog,
@@ -72,7 +72,7 @@ function actionFor(
 
 function addRequired(
   fields: string[],
-  placed: PlacedDocument,
+  placed: FileDocument,
   file: StageFile,
   catalog: SchemaCatalog,
   toRange: (start: number, end: number) => Range,

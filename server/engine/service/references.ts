@@ -15,7 +15,7 @@ import type { IndexedObject } from '../references/objectIndex';
 import type { ReferenceIndex } from '../references/referenceIndex';
 import { documentModel, modelTitle, referenceValuesOf, withArticle, type ReferenceValue } from '../references/referenceValues';
 import { flowScalar } from '../validation/referenceChecks';
-import type { PlacedDocument, StageFile } from './stageFile';
+import type { FileDocument, StageFile } from './stageFile';
 
 /** Which form a completed reference takes first (`authentik.references.insert`). */
 export type ReferenceInsert = 'find' | 'pk';
@@ -125,7 +125,7 @@ export function referenceCompletions(
 }
 
 /** The reference value (pk or `!Find`) at a chunk offset, innermost first. */
-function referenceAt(placed: PlacedDocument, local: number): ReferenceValue | undefined {
+function referenceAt(placed: FileDocument, local: number): ReferenceValue | undefined {
   let best: ReferenceValue | undefined;
   for (const ref of referenceValuesOf(placed.doc)) {
     const span = placed.doc.locations.get(ref.pointer)?.value;

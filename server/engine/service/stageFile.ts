@@ -35,7 +35,8 @@ class DocumentAnalysis {
   }
 }
 
-export interface PlacedDocument {
+/** One document of an analysed stage file: where it starts, its parse, its diagnostics. */
+export interface FileDocument {
   /** Offset of the document's first character in the file. */
   readonly offset: number;
   readonly doc: StageDocument;
@@ -43,17 +44,18 @@ export interface PlacedDocument {
   readonly diagnostics: StageDiagnostic[];
 }
 
+/** A whole stage file as the language features see it: its documents, each parsed and validated at most once per text. */
 export class StageFile {
   constructor(
     readonly text: string,
     readonly language: SourceLanguage,
-    readonly documents: readonly PlacedDocument[],
+    readonly documents: readonly FileDocument[],
     /** The connected server's objects, when the client sent them. */
     readonly references?: ReferenceIndex,
   ) {}
 
   /** The document holding `offset` (the last one for the end of the file). */
-  documentAt(offset: number): PlacedDocument | undefined {
+  documentAt(offset: number): FileDocument | undefined {
     let low = 0;
     let high = this.documents.length - 1;
     while (low < high) {
@@ -104,7 +106,7 @@ export class StageFileAnalyzer {
     const previous = this.files.get(key);
     const next = new Map<string, DocumentAnalysis>();
     const chunks: TextChunk[] = splitDocuments(text, language);
-    const documents: PlacedDocument[] = chunks.map((chunk) => {
+    const documents: FileDocument[] = chunks.map((chunk) => {
       let analysis = next.get(chunk.text) ?? previous?.get(chunk.text);
       if (!analysis) analysis = new DocumentAnalysis(parseStageDocument(chunk.text, language), this.catalog, this.source);
       next.set(chunk.text, analysis);
