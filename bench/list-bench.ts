@@ -14,11 +14,9 @@ import { join, resolve } from 'node:path';
 import { AuthentikClient, type FetchLike, type StageObject } from '../client/src/api';
 import { judge, measureList, resultsTable, targetsText, type ListConfig, type ListRun } from './lib/listBench';
 import { serveSandboxIfWorker, startSandboxWorker } from './lib/listBenchSandbox';
+import { benchArgs as args, noFail, option, runBench } from './lib/entry';
 
 const root = resolve(__dirname, '..', '..'); // dist/bench/list-bench.js → the repository
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const noFail = args.includes('--no-fail');
 const stages = Number(option('stages') ?? 5000);
 const latencyMs = Number(option('latency') ?? 50);
 const runs = Number(option('runs') ?? 3);
@@ -121,13 +119,5 @@ async function main(): Promise<number> {
 }
 
 if (!serveSandboxIfWorker()) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      process.exitCode = 2;
-    },
-  );
+  runBench(main);
 }

@@ -12,11 +12,9 @@ import { measureServer, type RunResult } from './lib/measure';
 import { judgeTargets, notesText, resultsTable, targetsText } from './lib/report';
 import { serverDefinitions, type ServerId } from './lib/servers';
 import { stageFile } from './lib/stageFixtures';
+import { benchArgs as args, noFail, option, runBench } from './lib/entry';
 
 const root = resolve(__dirname, '..', '..'); // dist/bench/lsp-bench.js → the repository
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const noFail = args.includes('--no-fail');
 const sizes = (option('sizes') ?? '1,200,2000').split(',').map(Number);
 const serverIds = (option('servers') ?? 'ours,yaml-ls,floor').split(',') as ServerId[];
 const editsOverride = option('edits');
@@ -107,12 +105,4 @@ async function runAll(servers: ReturnType<typeof serverDefinitions>, outDir: str
   return failed.length > 0 && !noFail ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+runBench(main);

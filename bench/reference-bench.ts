@@ -21,11 +21,9 @@ import { LspClient, fileUri, positionOf } from '../tools/lsp-client/lspClient';
 import { serveSandboxIfWorker, startSandboxWorker } from './lib/listBenchSandbox';
 import { stats, type Stats } from './lib/measure';
 import { stageFile } from './lib/stageFixtures';
+import { noFail, option, runBench } from './lib/entry';
 
 const root = resolve(__dirname, '..', '..'); // dist/bench/reference-bench.js → the repository
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const noFail = args.includes('--no-fail');
 const objects = Number(option('objects') ?? 5000);
 const latencyMs = Number(option('latency') ?? 50);
 const runs = Number(option('runs') ?? 3);
@@ -184,13 +182,5 @@ async function main(): Promise<number> {
 }
 
 if (!serveSandboxIfWorker()) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      process.exitCode = 2;
-    },
-  );
+  runBench(main);
 }
