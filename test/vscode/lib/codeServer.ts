@@ -28,6 +28,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** The workbench settings every window gets: no Welcome tab, no Chat panel, no AI features. */
 export const workbenchSettings = {
   'workbench.startupEditor': 'none',
+  // Hovers below the line they are about: the references screenshot keeps the lines above in view.
+  'editor.hover.above': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
   'workbench.tips.enabled': false,

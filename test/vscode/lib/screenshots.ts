@@ -380,9 +380,12 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       await row.click();
       await p.locator('.tabs-container .tab', { hasText: REFERENCES_STAGE }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       const password = sb.store.findStageByName(REFERENCED_STAGE);
-      if (!password) throw new Error(`the sandbox has no stage ${REFERENCED_STAGE}`);
-      const pk = String(password.pk);
-      await lineBox(p, `password_stage: ${pk}`);
+      const identification = sb.store.findStageByName(REFERENCES_STAGE);
+      if (!password || !identification) throw new Error(`the sandbox has no stage ${REFERENCED_STAGE} or ${REFERENCES_STAGE}`);
+      await lineBox(p, `password_stage: ${String(password.pk)}`);
+      // The hover over the last reference (the first source), so that it covers none of the hints above.
+      const sources = identification['sources'];
+      const pk = Array.isArray(sources) && sources.length ? String(sources[0]) : String(password.pk);
       // The editor gets the width (the hints follow the pks) and no toast covers it.
       await runCommand(p, 'Notifications: Clear All Notifications');
       await runCommand(p, 'View: Toggle Primary Side Bar Visibility');
@@ -393,9 +396,9 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
         const token = await tokenBox(p, pk);
         await p.mouse.move(token.x - 30, token.y);
         await p.mouse.move(token.x, token.y, { steps: 4 });
-        const hover = p.locator('.monaco-hover:not(.hidden)', { hasText: REFERENCED_STAGE }).first();
+        const hover = p.locator('.monaco-hover:not(.hidden)', { hasText: 'Open in authentik' }).first();
         if (await hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
-        if (Date.now() > deadline) throw new Error(`no hover naming ${REFERENCED_STAGE} over its pk within ${seconds(STEP_TIMEOUT)}`);
+        if (Date.now() > deadline) throw new Error(`no hover showing the object of ${pk} within ${seconds(STEP_TIMEOUT)}`);
         await p.mouse.move(5, 400);
       }
       return shoot(p, 'references.png');
