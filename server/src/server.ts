@@ -3,11 +3,11 @@
  * service. It gets its connection and default catalog from the caller, so tests and other
  * transports can reuse it. Each handler looks the document up and delegates.
  */
-import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type CancellationToken, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText } from '@authentik-stages/engine';
 import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetObjectIndexNotification, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
-import { requestRunner } from './requestGuard';
+import { requestRunner, type RequestRunner } from './requestGuard';
 import { readSettings } from './settings';
 import { ValidationScheduler } from './validationScheduler';
 
@@ -72,18 +72,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  /** A feature on an open document: nothing for a document the server does not have. */
-  const onDocument = <T>(what: string, fallback: T, uri: string, token: Parameters<typeof runRequest>[2], work: (document: TextDocument) => T): T =>
-    runRequest(what, fallback, token, () => {
-      const document = documents.get(uri);
-      return document ? work(document) : fallback;
-    });
-  connection.onCompletion((params, token) =>
-    onDocument('Completion', { isIncomplete: false, items: [] }, params.textDocument.uri, token, (d) => languageService().complete(d, params.position, settings.references.insert)),
-  );
-  connection.onHover((params, token) => onDocument('Hover', null, params.textDocument.uri, token, (d) => languageService().hover(d, params.position)));
-  connection.onCodeAction((params, token) => onDocument('Code actions', [], params.textDocument.uri, token, (d) => languageService().codeActions(d, params.context.diagnostics, params.range)));
-  connection.languages.inlayHint.on((params, token) => onDocument('Inlay hints', [], params.textDocument.uri, token, (d) => languageService().inlayHints(d, params.range)));
+  registerDocumentFeatures(connection, documents, languageService, runRequest, () => settings);
 
   // The index only replaces what the checks read: nothing is fetched or waited for here, and each
   // open document is validated again on the scheduler's next turn (never inside a keystroke).
@@ -92,8 +81,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     revalidateAll();
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
-  connection.onDocumentSymbol((params, token) => onDocument('Document symbols', [], params.textDocument.uri, token, (d) => languageService().symbols(d)));
-
   registerSchemaRequests(connection, languageService, options, revalidateAll);
   connection.onRequest(ValidateFileRequest, (params) => {
     const { catalog } = languageService();
@@ -102,6 +89,23 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Completion, hover, code actions, inlay hints and symbols: each looks the document up and delegates. */
+function registerDocumentFeatures(connection: Connection, documents: TextDocuments<TextDocument>, languageService: () => StageLanguageService, runRequest: RequestRunner, settings: () => ServerSettings): void {
+  /** A feature on an open document: nothing for a document the server does not have. */
+  const onDocument = <T>(what: string, fallback: T, uri: string, token: CancellationToken, work: (document: TextDocument) => T): T =>
+    runRequest(what, fallback, token, () => {
+      const document = documents.get(uri);
+      return document ? work(document) : fallback;
+    });
+  connection.onCompletion((params, token) =>
+    onDocument('Completion', { isIncomplete: false, items: [] }, params.textDocument.uri, token, (d) => languageService().complete(d, params.position, settings().references.insert)),
+  );
+  connection.onHover((params, token) => onDocument('Hover', null, params.textDocument.uri, token, (d) => languageService().hover(d, params.position)));
+  connection.onCodeAction((params, token) => onDocument('Code actions', [], params.textDocument.uri, token, (d) => languageService().codeActions(d, params.context.diagnostics, params.range)));
+  connection.languages.inlayHint.on((params, token) => onDocument('Inlay hints', [], params.textDocument.uri, token, (d) => languageService().inlayHints(d, params.range)));
+  connection.onDocumentSymbol((params, token) => onDocument('Document symbols', [], params.textDocument.uri, token, (d) => languageService().symbols(d)));
 }
 
 /** The schema in force: set from a server's OpenAPI document or a cached catalog, reset, described. */
