@@ -1,6 +1,7 @@
 /**
  * The command line against the sandbox server, as a newcomer would use it with a real authentik:
- * list, pull, edit, diff, push, and a conflict caught before it overwrites anything.
+ * list, pull, edit, diff, push, a conflict caught before it overwrites anything; references
+ * pulled as `!Find`, checked against the server's objects and resolved by a push.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,19 @@ async function main(): Promise<void> {
     sandbox.store.updateStage(pk, { subject: 'Changed in the admin UI' });
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^subject: .*$/m, 'subject: Edited again in the file'));
     await run(dir, env, 'push', 'stages/default-recovery-email.stage.yaml');
+
+    // References: an identification stage pulled with its references as `!Find` by name…
+    await run(dir, env, 'pull', '--model', 'authentik_stages_identification.identificationstage', '--out', 'refs', '--references', 'find');
+    const login = join(dir, 'refs', 'default-authentication-identification.stage.yaml');
+    process.stdout.write(`\n  ${login}:\n${readFileSync(login, 'utf8').replace(/^/gm, '    ')}`);
+    // …a name that no password stage has, caught against the server's objects before any push…
+    const original = readFileSync(login, 'utf8');
+    writeFileSync(login, original.replace(/\[name, default-authentication-password\]/, '[name, default-authentication-pasword]'));
+    await run(dir, env, 'validate', '--online', 'refs/default-authentication-identification.stage.yaml');
+    await run(dir, env, 'push', 'refs/default-authentication-identification.stage.yaml');
+    // …and fixed: the push resolves every !Find on the server, the file keeps its tags.
+    writeFileSync(login, original);
+    await run(dir, env, 'push', 'refs/default-authentication-identification.stage.yaml');
   } finally {
     await sandbox.close();
   }
