@@ -1,11 +1,13 @@
 /**
  * A guided LSP session with the built server on examples/broken.stage.yaml: what VS Code shows
- * as squiggles, completion lists, hovers and quick fixes, printed as text.
+ * as squiggles, completion lists, hovers and quick fixes, printed as text; then references, with
+ * the server's objects as the extension hands them over.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, CompletionList, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
-import { SERVER_NODE_FLAGS } from '@authentik-stages/protocol';
+import type { IndexedObject, ObjectIndex } from '@authentik-stages/engine';
+import { SERVER_NODE_FLAGS, SetObjectIndexNotification } from '@authentik-stages/protocol';
 import { applyContentChanges, fileUri, LspClient, positionOf } from '../tools/lsp-client/lspClient';
 
 const root = join(__dirname, '..', '..');
@@ -44,9 +46,29 @@ async function main(): Promise<void> {
     client.change(uri, 2, edits.map((e) => ({ range: e.range, text: e.newText })));
     const fixed = await client.waitForDiagnostics(uri, { since: after, afterVersion: 2 });
     console.log(`\n  quick fix "${fix.title}" applied: ${published.diagnostics.length} → ${fixed.diagnostics.length} diagnostics; line 4 now reads "${text.split('\n')[3]!.trimEnd()}"`);
+    await references(client);
   } finally {
     await client.shutdown();
   }
+}
+
+/** Connected, VS Code hands the server's objects to the language server: references by name. */
+async function references(client: LspClient): Promise<void> {
+  const server = 'https://auth.example.com';
+  const stage = (pk: string, name: string): IndexedObject => ({ pk, model: 'authentik_stages_password.passwordstage', label: name, fields: { name, pk } });
+  const objects = [stage('0610dbdd-61b9-5dd3-9003-1b3669da642f', 'login-password'), stage('1d1d6b7e-1a48-4b6e-9b1f-58f5a3c7d0a1', 'recovery-password')];
+  const index: ObjectIndex = { server, models: { 'authentik_stages_password.passwordstage': { complete: true, objects }, 'authentik_flows.stage': { complete: true, objects } } };
+  await client.notify(SetObjectIndexNotification.method, index);
+  const text = 'model: authentik_stages_identification.identificationstage\nname: login\nuser_fields: [username]\npassword_stage: 9f8e7d6c-0000-4000-8000-000000000000\n';
+  const uri = fileUri(join(root, 'examples', 'references-demo.stage.yaml'));
+  const since = client.diagnosticsMarker();
+  client.open(uri, 'authentik-stage-yaml', text);
+  const published = await client.waitForDiagnostics(uri, { since, afterVersion: 1 });
+  console.log(`\n  with the objects of ${server} (two password stages), a pk that names nothing:`);
+  for (const d of published.diagnostics) console.log(`    ${d.range.start.line + 1}:${d.range.start.character + 1} ${SEVERITY[d.severity ?? 1]} ${typeof d.message === 'string' ? d.message : d.message.value}`);
+  const completion = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'password_stage: ', 'password_stage: '.length) });
+  console.log('  completion of password_stage, by name:');
+  for (const item of completion.items) console.log(`    ${item.label} → ${item.textEdit && 'newText' in item.textEdit ? item.textEdit.newText : item.label}`);
 }
 
 main().catch((error: unknown) => {
