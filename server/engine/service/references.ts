@@ -184,7 +184,8 @@ function describeForHover(object: IndexedObject, reference: FieldReference, inde
   if (target) lines.push(`- ${target.naturalKey}: \`${String(object.fields[target.naturalKey] ?? object.label)}\``);
   if (typeof object.fields['designation'] === 'string') lines.push(`- designation: ${object.fields['designation']}`);
   lines.push(`- pk: \`${object.pk}\``);
-  lines.push(`- used by: ${object.usedBy?.length ? object.usedBy.join(', ') : 'nothing the server lists'}`);
+  // Known only where the listing says (a stage's flows); otherwise nothing is claimed.
+  if (object.usedBy) lines.push(`- used by: ${object.usedBy.length ? object.usedBy.join(', ') : 'no flow'}`);
   const link = adminLink(index.server, object);
   if (link) lines.push('', `[Open in authentik](${link})`);
   return lines.join('\n');
