@@ -147,6 +147,18 @@ describe('portable files promoted from dev to prod', () => {
     assert.match(again.stdout, /^unchanged/m);
   });
 
+  it('pull --portable again updates the portable file in place (found by the sync state), still without pk', async () => {
+    const devPk = identities(dir, dev).find((s) => s.file === 'stages/promo-deny.stage.yaml')!.pk;
+    dev.store.updateStage(devPk, { deny_message: 'changed on dev' });
+    const pulled = await cli(dir, ['pull', devPk, '--portable', '--out', 'stages'], on(dev));
+    assert.equal(pulled.status, 0, pulled.stderr);
+    assert.match(pulled.stdout, /^updated +stages\/promo-deny\.stage\.yaml/m);
+    const text = readFileSync(join(dir, 'stages', 'promo-deny.stage.yaml'), 'utf8');
+    assert.match(text, /deny_message: changed on dev/);
+    assert.doesNotMatch(text, /^pk:/m);
+    assert.equal(readdirSync(join(dir, 'stages')).filter((n) => n.startsWith('promo-deny')).length, 1);
+  });
+
   it('push --dry-run writes nothing anywhere, sends no write, and the push then does what it said', async () => {
     const file = join(dir, 'stages', 'promo-deny.stage.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/deny_message: .*/, 'deny_message: planned'));

@@ -9,7 +9,7 @@
  * then by the file and the document's position (the name was changed in the file: a rename, not a
  * new stage). No secrets: pks, models, names and workspace-relative paths only.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomically } from './atomicWrite';
 import { isUuid } from './serverStage';
@@ -135,5 +135,23 @@ export function knownPortable(workspaceRoot: string, doc: PortableDocument): boo
   } catch {
     return false;
   }
-  return names.some((name) => new StageIdentities(workspaceRoot, '', name.slice(0, -'.json'.length)).find(doc) !== undefined);
+  return names.some((name) => stateOf(workspaceRoot, join(dir, name), name.slice(0, -'.json'.length))?.find(doc) !== undefined);
+}
+
+/** Each server's state, read again only when its file changed: a folder of hundreds of portable files asks once per document. */
+const readStates = new Map<string, { stamp: string; identities: StageIdentities }>();
+
+function stateOf(workspaceRoot: string, path: string, serverFolder: string): StageIdentities | undefined {
+  let stamp: string;
+  try {
+    const stat = statSync(path);
+    stamp = `${stat.mtimeMs} ${stat.size}`;
+  } catch {
+    return undefined;
+  }
+  const cached = readStates.get(path);
+  if (cached?.stamp === stamp) return cached.identities;
+  const identities = new StageIdentities(workspaceRoot, '', serverFolder);
+  readStates.set(path, { stamp, identities });
+  return identities;
 }
