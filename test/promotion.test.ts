@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { serverKey } from '../client/src/sync/baseStore';
 import { startSandbox, type Sandbox } from '../tools/sandbox/server';
 import { cli } from './support/cliRun';
+import { json, startHostileServer } from './support/hostileServer';
 
 const DENY = 'authentik_stages_deny.denystage';
 
@@ -185,5 +186,24 @@ describe('portable files promoted from dev to prod', () => {
     ]);
     assert.equal(prod.store.getStage(prodStage.pk as string)!['deny_message'], 'planned');
     assert.doesNotMatch(readFileSync(join(dir, 'stages', 'promo-new.stage.yaml'), 'utf8'), /^pk:/m);
+  });
+
+  it('a dry run against another authentik version caches no schema: the workspace stays as it was', async () => {
+    const other = await startHostileServer({ upstream: prod.url, routes: [{ path: '/admin/version/', reply: json({ version_current: '2099.1.0' }) }] });
+    try {
+      const fresh = mkdtempSync(join(tmpdir(), 'authentik-dry-run-'));
+      writeFileSync(join(fresh, 'a.stage.yaml'), `model: ${DENY}\nname: dry-other\ndeny_message: x\n`);
+      const before = snapshotTree(fresh);
+      const env = { AUTHENTIK_URL: other.url, AUTHENTIK_TOKEN: prod.token };
+      const plan = await cli(fresh, ['push', '--dry-run', 'a.stage.yaml'], env);
+      assert.equal(plan.status, 0, plan.stderr);
+      assert.match(plan.stdout, /^create/m);
+      assert.deepEqual(snapshotTree(fresh), before);
+      // What a run that may write does: it caches the converted schema.
+      assert.equal((await cli(fresh, ['diff', 'a.stage.yaml'], env)).status, 1);
+      assert.ok(readdirSync(join(fresh, '.authentik', 'cache')).length > 0);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -102,7 +102,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'pull' && references === 'find' && format === 'json') throw usageError('--references find writes YAML tags (!Find […]), which a JSON stage file cannot hold: pull with --format yaml');
   // Files first: a bad argument is reported before any request.
   const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd) : [];
-  const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
+  const readOnly = command === 'push' && values['dry-run'];
+  const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas, readOnly });
   try {
     switch (command) {
       case 'pull':

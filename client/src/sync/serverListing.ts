@@ -32,7 +32,6 @@ export class ServerListing {
 
   /** Lists every type of `entries` once (the same type given twice is listed once). */
   static async load(api: StageListAll, entries: Iterable<ModelIndexEntry>): Promise<ServerListing> {
-    const listing = new ServerListing(api.baseUrl);
     const unique = [...new Map([...entries].map((e) => [e.model, e])).values()];
     const lists: StageObject[][] = new Array<StageObject[]>(unique.length);
     let next = 0;
@@ -43,15 +42,24 @@ export class ServerListing {
       }
     };
     await Promise.all(Array.from({ length: Math.min(TYPES_AT_ONCE, unique.length) }, worker));
-    unique.forEach((entry, index) => {
+    return ServerListing.fromLists(api.baseUrl, unique.map((entry, index) => ({ entry, stages: lists[index]! })));
+  }
+
+  /**
+   * From lists already fetched (the Stages tree's), each the whole list of its type: no request.
+   * Every stage is checked as any answer of the server.
+   */
+  static fromLists(server: string, lists: ReadonlyArray<{ entry: ModelIndexEntry; stages: readonly unknown[] }>): ServerListing {
+    const listing = new ServerListing(server);
+    for (const { entry, stages } of lists) {
       listing.listed.add(entry.model);
-      for (const sent of lists[index]!) {
-        const remote = checkedStage(sent, { server: api.baseUrl, endpoint: entry.apiPath }, 'nothing was compared or sent');
+      for (const sent of stages) {
+        const remote = checkedStage(sent, { server, endpoint: entry.apiPath }, 'nothing was compared or sent');
         const stage = { remote, entry };
         listing.byPk.set(remote.pk.toLowerCase(), stage);
         if (typeof remote.name === 'string') listing.byName.set(nameKey(entry.model, remote.name), stage);
       }
-    });
+    }
     return listing;
   }
 
