@@ -39,11 +39,12 @@ describe('push of a folder: requests by stage type, not by file', () => {
     await sandbox.close();
   });
 
-  async function pushCount(files: string[]): Promise<{ requests: number; singleFetches: number }> {
+  async function pushCount(files: string[], command: string[] = ['push']): Promise<{ requests: number; singleFetches: number }> {
     sandbox.requests.clear();
-    const pushed = await cli(dir, ['push', ...files], env);
+    const pushed = await cli(dir, [...command, ...files], env);
     assert.equal(pushed.status, 0, pushed.stderr);
-    assert.equal(pushed.stdout.trim().split('\n').filter((l) => l.startsWith('unchanged')).length, files.length);
+    const said = command[0] === 'diff' ? (l: string): boolean => l.endsWith('same as the server') : (l: string): boolean => l.startsWith('unchanged');
+    assert.equal(pushed.stdout.trim().split('\n').filter(said).length, files.length);
     return { requests: sandbox.requests.length, singleFetches: sandbox.requests.filter((r) => /\/[0-9a-f-]{36}\/$/.test(r.path)).length };
   }
 
@@ -59,6 +60,16 @@ describe('push of a folder: requests by stage type, not by file', () => {
     const twoTypes = await pushCount([...deny, ...dummy]);
     assert.equal(twoTypes.requests, five.requests + 1);
     assert.equal(sandbox.requests.filter((r) => r.method !== 'GET').length, 0);
+  });
+
+  it('diff and push --dry-run of N = 5 and N = 50 files make the same requests, none per stage', async () => {
+    const deny = readdirSync(join(dir, 'stages')).filter((f) => f.startsWith('scale-deny-')).sort().map((f) => `stages/${f}`);
+    for (const command of [['diff'], ['push', '--dry-run']]) {
+      const five = await pushCount(deny.slice(0, 5), command);
+      const fifty = await pushCount(deny, command);
+      assert.equal(fifty.requests, five.requests, command.join(' '));
+      assert.equal(fifty.singleFetches, 0, command.join(' '));
+    }
   });
 });
 
@@ -106,6 +117,22 @@ describe('planPush and pushFiles', () => {
       results.map((r) => r.outcomes.map((o) => o.status)),
       planned.map((actions) => actions.map((a) => statusOf[a])),
     );
+  });
+
+  it('a stage changed on the server after the listing is fetched again before a write: the change is merged, not overwritten', async () => {
+    const created = fx.sandbox.store.addStage({ model: DENY, name: 'stale-list', deny_message: 'old' });
+    const path = fx.write('stale-list.stage.yaml', `model: ${DENY}\npk: ${created.pk as string}\nname: stale-list\ndeny_message: old\n`);
+    await pushFiles([path], options());
+    writeFileSync(path, fx.read(path).replace('deny_message: old', 'deny_message: new'));
+    const listing = await ServerListing.load(fx.client, [fx.catalog.entry(DENY)!]);
+    fx.sandbox.store.updateStage(created.pk as string, { name: 'stale-list-renamed' });
+    const result = await pushFile(path, { ...options(), listing });
+    assert.equal(result.outcomes[0]!.status, 'updated');
+    assert.deepEqual(result.outcomes[0]!.merged, ['name']);
+    const stored = fx.sandbox.store.getStage(created.pk as string)!;
+    assert.equal(stored['name'], 'stale-list-renamed');
+    assert.equal(stored['deny_message'], 'new');
+    assert.match(fx.read(path), /^name: stale-list-renamed$/m);
   });
 
   it('workspaceAgreement: same, differs, only on the server, and a file whose stage is gone, from one listing', async () => {

@@ -416,13 +416,18 @@ async function updateStage(push: StagePush, pk: string): Promise<PushOutcome> {
   const { stage, local, body, options, positions, problems } = push;
   const { entry, doc } = stage;
   if (!local.pk && !push.portable) setField(doc, 'pk', pk, 'model');
-  const remote = await currentRemote(push, pk);
-  if (!remote) {
+  let remote = await currentRemote(push, pk);
+  let decision = remote && decideUpdate(stage, body, remote, mergeBase(push), options);
+  if (remote && decision?.action === 'update' && options.listing?.covers(stage.model)) {
+    // A listed stage is as old as the list: what is written is merged with the stage as it is now.
+    remote = await fetchedRemote(push, pk);
+    decision = remote && decideUpdate(stage, body, remote, mergeBase(push), options);
+  }
+  if (!remote || !decision) {
     const fix = push.portable ? `remove its entry (pk ${pk}) from ${options.bases.identities.path} to create it anew` : 'remove its pk to create it anew';
     problems.push(positions.at(doc, push.portable ? 'name' : 'pk', 'error', `${describeStage(stage)} (pk ${pk}) was deleted on the server. It is not re-created: ${fix}, or delete the document.`, 'value'));
     return newOutcome(stage, 'deleted-remotely');
   }
-  const decision = decideUpdate(stage, body, remote, mergeBase(push), options);
   const plan = decision.merge;
   const outcome = newOutcome(stage, 'updated');
   if (decision.action === 'conflict') {
@@ -460,10 +465,15 @@ async function updateStage(push: StagePush, pk: string): Promise<PushOutcome> {
 
 /** The server's object: from the listing when it covers the type, else fetched; undefined when deleted (404, or not listed). */
 async function currentRemote(push: StagePush, pk: string): Promise<StageObject | undefined> {
-  const { listing, api } = push.options;
+  const { listing } = push.options;
   if (listing?.covers(push.stage.model)) return listing.stage(pk)?.remote;
+  return fetchedRemote(push, pk);
+}
+
+/** The server's object, fetched now; undefined on a 404. */
+async function fetchedRemote(push: StagePush, pk: string): Promise<StageObject | undefined> {
   try {
-    return checkedStage(await api.retrieve(push.stage.entry.apiPath, pk), push.source, 'nothing was sent', pk);
+    return checkedStage(await push.options.api.retrieve(push.stage.entry.apiPath, pk), push.source, 'nothing was sent', pk);
   } catch (error) {
     if (error instanceof AuthentikNotFoundError) return undefined;
     throw error;
