@@ -12,7 +12,7 @@
 import type { FileProblem } from '@authentik-stages/engine';
 import type { BaseStore } from './baseStore';
 import { FindResolver } from './findResolver';
-import { describeStage, type LocalStage } from './localStage';
+import { describeStage, localStages, type LocalStage } from './localStage';
 import type { FieldConflict } from './merge';
 import { normalizeFields, sameValue } from './normalize';
 import { identityOf } from './portableTarget';
@@ -105,12 +105,7 @@ function readFiles(paths: readonly string[]): ReadFile[] {
 /** The server's stages of every type the files hold, from one list per type. */
 async function listingFor(files: readonly ReadFile[], options: PlanOptions): Promise<ServerListing> {
   if (options.listing) return options.listing;
-  const entries = files.flatMap((f) => (f.file ? f.file.documents : [])).flatMap((doc) => {
-    const value = doc.stage.value as Record<string, unknown> | undefined;
-    const model = value && typeof value === 'object' && typeof value['model'] === 'string' ? value['model'] : undefined;
-    const entry = model ? options.catalog.entry(model) : undefined;
-    return entry ? [entry] : [];
-  });
+  const entries = files.flatMap((f) => (f.file ? localStages(f.file, options.catalog).stages.map((s) => s.entry) : []));
   return ServerListing.load(options.api, entries);
 }
 
@@ -202,7 +197,7 @@ export async function pushFiles(files: readonly string[], options: Omit<PushOpti
     const settled = quiet.map((s) => settleUnchanged(s, locals.get(s)!, options.bases, listing));
     if (planned.blocked || loud.length) {
       const result = await pushFile(planned.file, { ...shared, ...(planned.blocked ? {} : { documents: loud }) });
-      result.outcomes = [...result.outcomes, ...settled].sort((a, b) => documentOf(a, planned) - documentOf(b, planned));
+      result.outcomes = [...result.outcomes, ...settled].sort((a, b) => (a.document ?? 0) - (b.document ?? 0));
       results[index] = result;
     } else {
       results[index] = { file: planned.file, outcomes: settled, invalid: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
@@ -216,13 +211,9 @@ function isQuiet(stage: PlannedStage): boolean {
   return stage.action === 'unchanged' && stage.takenFromServer.length === 0;
 }
 
-function documentOf(outcome: PushOutcome, file: PlannedFile): number {
-  return file.stages.find((s) => s.stage === outcome.stage && s.model === outcome.model)?.document ?? 0;
-}
-
 /** An unchanged stage's outcome; its base (and a portable document's identity) recorded if they were not already. */
 function settleUnchanged(planned: PlannedStage, stage: LocalStage, bases: BaseStore, listing: ServerListing): PushOutcome {
-  const outcome: PushOutcome = { stage: planned.stage, model: planned.model, pk: planned.pk, status: 'unchanged', merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
+  const outcome: PushOutcome = { stage: planned.stage, document: planned.document, model: planned.model, pk: planned.pk, status: 'unchanged', merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
   const remote = planned.pk ? listing.stage(planned.pk)?.remote : undefined;
   if (!remote) return outcome;
   try {

@@ -46,6 +46,8 @@ export interface StoredDifference {
 
 export interface PushOutcome {
   stage: string;
+  /** 0-based position of the document in the file (always set by a push). */
+  document?: number;
   model: string;
   pk: string | undefined;
   status: PushStatus;
@@ -295,7 +297,7 @@ export async function prepareFile(
 }
 
 function newOutcome(stage: LocalStage, status: PushStatus): PushOutcome {
-  return { stage: describeStage(stage), model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
+  return { stage: describeStage(stage), document: stage.doc.index, model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
 }
 
 /** One document's push: what it needs to know, shared by its steps (create, update, failure). */
