@@ -188,6 +188,18 @@ describe('portable files promoted from dev to prod', () => {
     assert.doesNotMatch(readFileSync(join(dir, 'stages', 'promo-new.stage.yaml'), 'utf8'), /^pk:/m);
   });
 
+  it('pull --portable writes references as !Find, never a pk, and records the stage in the sync state', async () => {
+    const identification = dev.store.listStages('authentik_stages_identification.identificationstage')[0]!;
+    const pulled = await cli(dir, ['pull', identification.pk as string, '--portable', '--out', 'refs'], on(dev));
+    assert.equal(pulled.status, 0, pulled.stderr);
+    const [name] = readdirSync(join(dir, 'refs'));
+    const text = readFileSync(join(dir, 'refs', name!), 'utf8');
+    assert.match(text, /^password_stage: !Find \[authentik_stages_password\.passwordstage, \[name, /m);
+    assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    assert.ok(identities(dir, dev).some((s) => s.pk === identification.pk && s.file === `refs/${name!}`));
+    assert.equal((await cli(dir, ['pull', identification.pk as string, '--portable', '--references', 'pk', '--out', 'refs'], on(dev))).status, 2);
+  });
+
   it('a dry run against another authentik version caches no schema: the workspace stays as it was', async () => {
     const other = await startHostileServer({ upstream: prod.url, routes: [{ path: '/admin/version/', reply: json({ version_current: '2099.1.0' }) }] });
     try {
