@@ -20,6 +20,8 @@ export interface ConnectOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   bundledSchemas: string;
+  /** Write nothing into the workspace (a dry run): a server's converted schema is not cached. */
+  readOnly?: boolean;
 }
 
 export interface Connection {
@@ -64,7 +66,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   } catch (error) {
     throw new CliExit(`cannot reach authentik at ${url}: ${(error as Error).message}`, EXIT_USAGE);
   }
-  const catalog = await catalogFor(client, version, options.bundledSchemas, workspaceRoot);
+  const catalog = await catalogFor(client, version, options.bundledSchemas, workspaceRoot, options.readOnly === true);
   return { url, client, catalog, bases: new BaseStore(workspaceRoot, url), workspaceRoot };
 }
 
@@ -74,7 +76,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
  * used (too large, not OpenAPI, an alias bomb) is reported and the bundled one used; it is not
  * cached, so the next run tries again and says so again.
  */
-async function catalogFor(client: AuthentikClient, version: string, bundledSchemas: string, workspaceRoot: string): Promise<SchemaCatalog> {
+async function catalogFor(client: AuthentikClient, version: string, bundledSchemas: string, workspaceRoot: string, readOnly: boolean): Promise<SchemaCatalog> {
   const bundled = SchemaCatalog.fromDirectory(bundledSchemas);
   if (bundled.version === version) return bundled;
   if (typeof version !== 'string' || version === '') {
@@ -93,6 +95,7 @@ async function catalogFor(client: AuthentikClient, version: string, bundledSchem
     progress(`${error.message} Using the bundled authentik ${bundled.version} schema instead.`);
     return bundled;
   }
+  if (readOnly) return catalog;
   try {
     cache.set(catalog.toConverted());
   } catch (error) {

@@ -12,7 +12,7 @@ import { validateFiles, validateFilesOnline } from './validateCommand';
 const USAGE = `Usage:
   authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>] [--online]
   authentik-stages pull <pk…> | --model <model> | --all  [--out <dir>] [--format yaml|json] [--references pk|find]
-  authentik-stages push <files or globs…> [--force]
+  authentik-stages push <files or globs…> [--force] [--dry-run] [--adopt] [--portable]
   authentik-stages diff <files or globs…>
   authentik-stages list [--model <model>] [--search <text>]
 
@@ -31,6 +31,13 @@ Options:
   --references pk|find pull: write references as pks (default) or as !Find by the target's
                        natural key (slug for flows and sources, name for the others)
   --out <dir>          pull: the folder for stage files (default: .)
+  --portable           pull: write portable files (no pk, references as !Find; each server's pk
+                       kept in .authentik/portable/); push: push files without pk as portable
+  --dry-run            push: print the plan (create, update with old → new, unchanged, conflict,
+                       adopt, deleted on the server) and write nothing
+  --adopt              push: a portable file's stage takes the server's stage of the same name
+                       that this workspace never synced with it (merged without a base:
+                       differences are conflicts unless --force)
   --force              push: overwrite fields changed on the server too (reported)
   --url <url>          the authentik server, instead of AUTHENTIK_URL
   --token-stdin        read the API token from standard input
@@ -53,6 +60,9 @@ async function main(argv: string[]): Promise<number> {
       search: { type: 'string' },
       all: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      adopt: { type: 'boolean', default: false },
+      portable: { type: 'boolean', default: false },
       online: { type: 'boolean', default: false },
       references: { type: 'string' },
       url: { type: 'string' },
@@ -79,7 +89,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (values.references !== undefined && command !== 'pull') throw usageError('--references is an option of pull');
-  const references = values.references ?? 'pk';
+  for (const flag of ['dry-run', 'adopt'] as const) if (values[flag] && command !== 'push') throw usageError(`--${flag} is an option of push`);
+  if (values.portable && command !== 'push' && command !== 'pull') throw usageError('--portable is an option of pull and push');
+  if (values.portable && command === 'pull' && values.references === 'pk') throw usageError('--portable writes references as !Find: leave out --references pk');
+  const references = values.references ?? (values.portable && command === 'pull' ? 'find' : 'pk');
   if (references !== 'pk' && references !== 'find') throw usageError(`--references must be pk or find, not "${references}"`);
   if (!command || !['pull', 'push', 'diff', 'list'].includes(command)) throw usageError(command ? `unknown command "${command}"` : 'missing command');
   if ((command === 'push' || command === 'diff') && args.length === 0) throw usageError(`${command} needs at least one file or glob`);
@@ -89,13 +102,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'pull' && references === 'find' && format === 'json') throw usageError('--references find writes YAML tags (!Find […]), which a JSON stage file cannot hold: pull with --format yaml');
   // Files first: a bad argument is reported before any request.
   const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd) : [];
-  const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
+  const readOnly = command === 'push' && values['dry-run'];
+  const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas, readOnly });
   try {
     switch (command) {
       case 'pull':
-        return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json', references }, cwd, process.env);
+        return await runPull(connection, { pks: args, model: values.model, all: values.all, outDir: values.out, format: format as 'yaml' | 'json', references, portable: values.portable }, cwd, process.env);
       case 'push':
-        return await runPush(connection, files, values.force, cwd, process.env);
+        return await runPush(connection, files, { force: values.force, dryRun: values['dry-run'], adopt: values.adopt, portable: values.portable }, cwd, process.env);
       case 'diff':
         return await runDiff(connection, files, cwd, process.env);
       default:

@@ -2,14 +2,16 @@
 import { resolve } from 'node:path';
 import type { FileProblem, ModelIndexEntry } from '@authentik-stages/engine';
 import { AuthentikError } from '../api/errors';
-import { diffStage, formatDiff, remoteForDiff, type StageDiff } from '../sync/diff';
+import { diffStage, formatDiff, type StageDiff } from '../sync/diff';
 import { fetchAll, fetchByModel, fetchByPk, type FetchedStage } from '../sync/fetchStages';
 import { failuresIn, FindResolver } from '../sync/findResolver';
 import { FilePositions, localStages } from '../sync/localStage';
 import { buildObjectIndex } from '../sync/objectIndex';
 import { pullTargetModels, type ReferenceStyle } from '../sync/pullReferences';
 import { pullNeedsIndex, writePulledStages } from '../sync/pull';
-import { isPushSuccess, pushFile } from '../sync/push';
+import { isPushSuccess, stageTarget } from '../sync/push';
+import { planPush, pushFiles, type PushPlan } from '../sync/plan';
+import { ServerListing } from '../sync/serverListing';
 import { engineValidator } from '../sync/validator';
 import { parseStageFile } from '../sync/stageFileIO';
 import { readStageText } from '../sync/stageFileText';
@@ -31,6 +33,8 @@ export interface PullArgs {
   outDir: string;
   format: 'yaml' | 'json';
   references: ReferenceStyle;
+  /** Portable files: no pk, references as !Find; the pk kept in the sync state. */
+  portable: boolean;
 }
 
 function plural(count: number, word: string): string {
@@ -72,6 +76,7 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
     outDir,
     format: args.format,
     references: args.references,
+    portable: args.portable,
     env,
     ...(index ? { index } : {}),
   });
@@ -87,15 +92,39 @@ export async function runPull(connection: Connection, args: PullArgs, cwd: strin
   return failures.length ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Pushes `files` (regular files, each once: see `resolveFiles`). */
-export async function runPush(connection: Connection, files: string[], force: boolean, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+export interface PushArgs {
+  force: boolean;
+  /** Print the plan; write nothing, send no write. */
+  dryRun: boolean;
+  /** Take same-named stages this workspace never synced with the server (portable files). */
+  adopt: boolean;
+  /** Push files without pk as portable (their pk kept in the sync state, not in the file). */
+  portable: boolean;
+}
+
+/** Pushes `files` (regular files, each once: see `resolveFiles`), from one list per stage type; or prints its plan. */
+export async function runPush(connection: Connection, files: string[], args: PushArgs, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const options = {
+    api: connection.client,
+    catalog: connection.catalog,
+    validate: engineValidator(connection.catalog),
+    bases: connection.bases,
+    env,
+    force: args.force,
+    portable: args.portable,
+    adoptSameNamed: args.adopt,
+    finds: new FindResolver(connection.client, env),
+  };
+  const paths = files.map((file) => resolve(cwd, file));
+  const shown = new Map(paths.map((path, i) => [path, files[i]!]));
+  if (args.dryRun) return printPlan(await planPush(paths, options), shown, args.adopt);
   connection.bases.ensureWritable();
+  progress(`push: ${plural(files.length, 'file')}: listing their stage types on ${connection.url}`);
+  const { results } = await pushFiles(paths, options);
   const findings: FileProblem[] = [];
   let failed = false;
-  const finds = new FindResolver(connection.client, env);
-  for (const [i, file] of files.entries()) {
-    progress(`push: ${file} (${i + 1}/${files.length})`);
-    const result = await pushFile(resolve(cwd, file), { api: connection.client, catalog: connection.catalog, validate: engineValidator(connection.catalog), bases: connection.bases, env, force, finds });
+  for (const result of results) {
+    const file = shown.get(result.file) ?? result.file;
     findings.push(...[...result.invalid, ...result.problems].map((p) => ({ ...p, file })));
     if (result.blocked) progress(`push: ${file}: not sent: fix the errors first`);
     for (const outcome of result.outcomes) {
@@ -112,24 +141,54 @@ export async function runPush(connection: Connection, files: string[], force: bo
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Compares `files` (regular files, each once: see `resolveFiles`) with the server. */
+/** `push --dry-run`: one line per stage (and its changed fields), exit 1 when the push would not go through as a whole. */
+function printPlan(plan: PushPlan, shown: ReadonlyMap<string, string>, adopt: boolean): number {
+  progress(`push --dry-run: the plan for ${plan.server}; nothing was written or sent`);
+  let stops = false;
+  const value = (v: unknown): string => (v === undefined ? '(not set)' : JSON.stringify(v));
+  for (const file of plan.files) {
+    const name = shown.get(file.file) ?? file.file;
+    if (file.blocked) {
+      stops = true;
+      printLine(`${'blocked'.padEnd(18)} ${printable(name)}  not sent: fix the errors first`);
+      printProblems(process.stderr, file.problems.map((p) => ({ ...p, file: name })));
+      continue;
+    }
+    for (const stage of file.stages) {
+      const what = stage.action === 'adopt' ? (adopt ? `adopt (${stage.adoptThen})` : 'adopt (needs --adopt)') : stage.action;
+      if (stage.action === 'conflict' || stage.action === 'deleted-on-server' || (stage.action === 'adopt' && (!adopt || stage.adoptThen === 'conflict'))) stops = true;
+      printLine(`${what.padEnd(18)} ${printable(name)}  ${stage.pk ?? '-'} ${stage.model} ${printable(stage.stage)}${stage.portable ? ' (portable)' : ''}`);
+      for (const change of stage.changes) printLine(`    ${printable(change.field)}: ${printable(value(change.old))} → ${printable(value(change.new))}`);
+      for (const field of stage.takenFromServer) printLine(`    ${printable(field)}: taken from the server into the file`);
+      for (const conflict of stage.conflicts) printLine(`    ${printable(conflict.field)}: conflict: server ${printable(value(conflict.remote))}, file ${printable(value(conflict.local))}${conflict.unknownBase ? ' (no record of the last sync)' : ''}`);
+    }
+  }
+  return stops ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Compares `files` (regular files, each once: see `resolveFiles`) with the server, from one list per stage type. */
 export async function runDiff(connection: Connection, files: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   let differs = false;
   const resolver = new FindResolver(connection.client, env);
-  for (const file of files) {
-    const parsed = parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text);
-    const { stages, problems } = localStages(parsed, connection.catalog);
+  const parsed = files.map((file) => ({ file, contents: parseStageFile(resolve(cwd, file), readStageText(resolve(cwd, file)).text) }));
+  const located = parsed.map(({ file, contents }) => ({ file, contents, ...localStages(contents, connection.catalog) }));
+  const listing = await ServerListing.load(connection.client, located.flatMap((l) => l.stages.map((s) => s.entry)));
+  const targets = { api: connection.client, bases: connection.bases, listing };
+  for (const { file, contents, stages, problems } of located) {
     printProblems(process.stderr, problems.map((p) => ({ ...p, file })));
     // Tags compare by the pks they name on this server; one that names no single object is a finding.
     const finds = await resolver.resolveStages(stages);
-    const positions = new FilePositions(parsed);
+    const positions = new FilePositions(contents);
     for (const stage of stages) {
       const failed = Object.values(stage.values).flatMap((value) => failuresIn(value, finds));
       printProblems(process.stderr, failed.map((f) => ({ ...positions.atPointer(stage.doc, f.pointer, f.field, 'error', f.message), file })));
       if (failed.length) differs = true;
-      const diff: StageDiff = diffStage(stage, await remoteForDiff(connection.client, connection.url, stage), env, finds);
+      const target = await stageTarget(stage, stages, targets);
+      const pk = target.kind === 'pinned' ? stage.pk : target.kind === 'new' ? undefined : target.pk;
+      const diff: StageDiff = diffStage(pk ? { ...stage, pk } : stage, pk ? listing.stage(pk)?.remote : undefined, env, finds);
       if (diff.state !== 'same') differs = true;
       printDiff(file, diff);
+      if (target.kind === 'same-name') printLine(`  (a stage of this name exists on ${printable(connection.url)}, but this workspace never synced it: push --adopt takes it)`);
     }
   }
   return differs ? EXIT_FINDINGS : EXIT_OK;

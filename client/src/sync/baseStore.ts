@@ -9,6 +9,7 @@ import { writeFileAtomically } from './atomicWrite';
 import type { FieldMap } from './normalize';
 import { isUuid } from './serverStage';
 import { pathInside } from './naming';
+import { StageIdentities } from './syncState';
 
 export interface BaseRecord {
   model: string;
@@ -30,14 +31,16 @@ export function serverKey(serverUrl: string): string {
 
 export class BaseStore {
   private readonly dir: string;
+  /** Which stage of this server each portable document is (see syncState.ts). */
+  readonly identities: StageIdentities;
 
   constructor(
-    workspaceRoot: string,
+    readonly workspaceRoot: string,
     /** The server whose bases these are. */
     readonly serverUrl: string,
   ) {
     this.dir = join(workspaceRoot, SYNC_DIR, 'bases', serverKey(serverUrl));
-    ensureSyncDir(workspaceRoot);
+    this.identities = new StageIdentities(workspaceRoot, serverUrl, serverKey(serverUrl));
   }
 
   /**
@@ -46,6 +49,8 @@ export class BaseStore {
    * with the file-system error, instead of after each stage.
    */
   ensureWritable(): void {
+    // Made when something is to be written, not when the store is: a dry run leaves no trace.
+    ensureSyncDir(this.workspaceRoot);
     mkdirSync(this.dir, { recursive: true });
   }
 
@@ -61,6 +66,7 @@ export class BaseStore {
   }
 
   set(record: BaseRecord): void {
+    ensureSyncDir(this.workspaceRoot);
     mkdirSync(this.dir, { recursive: true });
     const path = this.pathOf(record.pk);
     // An interrupted write never leaves half a base behind.
@@ -88,6 +94,8 @@ export function ensureSyncDir(workspaceRoot: string): void {
       '# authentik sync state\n\nWritten by authentik Stages (VS Code extension and `authentik-stages` CLI).\n\n' +
         '`bases/<server>/<pk>.json` holds each stage as it was last pulled or pushed: the base of the\n' +
         'three-way merge that keeps a push from overwriting changes made on the server meanwhile.\n' +
+        '`portable/<server>.json` names, for each portable file\'s document (no `pk` in the file), the\n' +
+        'stage of that server it was synced with (pk, model, name, file, document).\n' +
         'It never holds secrets. Commit it to share that state, or ignore it.\n',
     );
     writeFileSync(join(dir, '.gitignore'), 'cache/\n');

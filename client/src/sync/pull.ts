@@ -16,6 +16,7 @@ import { parseStageFile, renderNewDocument, serializeStageFile, setField, type E
 import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
 import type { Environment } from './payload';
 import { noKeptPks, writeReferences, type KeptPks, type ReferenceStyle } from './pullReferences';
+import type { StageIdentity } from './syncState';
 
 export interface PulledStage {
   pk: string;
@@ -56,11 +57,16 @@ export interface PullOptions {
   index?: ObjectIndex;
   /** For `!Env` values inside a file's `!Find` tags. */
   env?: Environment;
+  /**
+   * Write portable files: no pk (each server's pk is kept in the sync state, see syncState.ts);
+   * a stage already in a portable file of the folder (by the sync state) is updated in place.
+   */
+  portable?: boolean;
 }
 
 /** The file view of a remote object: model, pk, name, then the schema's writable, non-secret fields. */
-export function fileObject(remote: StageObject, entry: ModelIndexEntry): Record<string, unknown> {
-  const object: Record<string, unknown> = { model: entry.model, pk: remote.pk };
+export function fileObject(remote: StageObject, entry: ModelIndexEntry, portable = false): Record<string, unknown> {
+  const object: Record<string, unknown> = portable ? { model: entry.model } : { model: entry.model, pk: remote.pk };
   if ('name' in remote) object['name'] = remote.name;
   for (const field of comparableFields(entry)) {
     if (field !== 'name' && Object.hasOwn(remote, field)) object[field] = remote[field];
@@ -74,8 +80,8 @@ interface Located {
   doc: EditableDocument;
 }
 
-/** Stage files already in the folder, by the pk of each document. */
-function indexFolder(dir: string): Map<string, Located> {
+/** Stage files already in the folder, by the pk of each document (a portable document's: by this server's sync state). */
+function indexFolder(dir: string, bases?: BaseStore): Map<string, Located> {
   const found = new Map<string, Located>();
   if (!existsSync(dir)) return found;
   for (const name of readdirSync(dir)) {
@@ -91,6 +97,10 @@ function indexFolder(dir: string): Map<string, Located> {
     for (const doc of file.documents) {
       const value = doc.stage.value;
       if (isPlainObject(value) && typeof value['pk'] === 'string') found.set(value['pk'].toLowerCase(), { file, snapshot, doc });
+      else if (bases && isPlainObject(value) && typeof value['model'] === 'string') {
+        const identity = bases.identities.find({ model: value['model'], name: typeof value['name'] === 'string' ? value['name'] : undefined, path: file.path, document: doc.index });
+        if (identity && !found.has(identity.pk)) found.set(identity.pk, { file, snapshot, doc });
+      }
     }
   }
   return found;
@@ -121,6 +131,8 @@ export function pullNeedsIndex(dir: string, pks: Iterable<string>, references: R
 interface PendingStage {
   result: PulledStage;
   base: BaseRecord;
+  /** A portable file's document: its identity on this server, recorded with the base. */
+  identity?: StageIdentity;
 }
 
 /**
@@ -131,7 +143,7 @@ interface PendingStage {
  */
 export function writePulledStages(remotes: Array<{ remote: StageObject; entry: ModelIndexEntry }>, options: PullOptions): PullResult {
   mkdirSync(options.outDir, { recursive: true });
-  const existing = indexFolder(options.outDir);
+  const existing = indexFolder(options.outDir, options.portable ? options.bases : undefined);
   const touched = new Map<EditableStageFile, { snapshot: StageFileSnapshot; stages: PendingStage[] }>();
   const pulled: PulledStage[] = [];
   const problems: PullProblem[] = [];
@@ -143,6 +155,11 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
       options.bases.set(pending.base);
     } catch (error) {
       problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync base of ${pending.result.pk} could not be recorded: ${(error as Error).message}` });
+    }
+    try {
+      if (pending.identity) options.bases.identities.record(pending.identity);
+    } catch (error) {
+      problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync state ${options.bases.identities.path} could not record it: ${(error as Error).message}` });
     }
     pulled.push(pending.result);
   };
@@ -161,7 +178,7 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
       continue;
     }
     seen.add(key);
-    const object = fileObject(remote, entry);
+    const object = fileObject(remote, entry, options.portable);
     const located = existing.get(key);
     const fileValues = located && isPlainObject(located.doc.stage.value) ? located.doc.stage.value : undefined;
     writeReferences(object, entry.model, {
@@ -173,6 +190,8 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
       ...(options.env ? { env: options.env } : {}),
     });
     const base: BaseRecord = { model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) };
+    const identityIn = (path: string, document: number): StageIdentity | undefined =>
+      options.portable ? { pk: remote.pk, model: entry.model, name: remote.name, file: options.bases.identities.relativePath(path), document } : undefined;
     try {
       if (located) {
         const before = located.doc.edits.length;
@@ -187,11 +206,13 @@ export function writePulledStages(remotes: Array<{ remote: StageObject; entry: M
         }
         const pending = touched.get(located.file) ?? { snapshot: located.snapshot, stages: [] };
         touched.set(located.file, pending);
-        pending.stages.push({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: relative(options.outDir, located.file.path), action: located.doc.changed ? 'updated' : 'unchanged' }, base });
+        const identity = identityIn(located.file.path, located.doc.index);
+        pending.stages.push({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: relative(options.outDir, located.file.path), action: located.doc.changed ? 'updated' : 'unchanged' }, base, ...(identity ? { identity } : {}) });
       } else {
         const fileName = stageFileName(remote.name, remote.pk, options.format, taken);
         writeFileAtomically(pathInside(options.outDir, fileName), renderNewDocument(object, options.format), { expected: 'absent' });
-        recordBase({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: fileName, action: 'created' }, base });
+        const identity = identityIn(pathInside(options.outDir, fileName), 0);
+        recordBase({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: fileName, action: 'created' }, base, ...(identity ? { identity } : {}) });
       }
     } catch (error) {
       problems.push({ pk: remote.pk, model: entry.model, message: `${remote.pk} (${entry.model}) was not written: ${(error as Error).message}` });

@@ -15,7 +15,8 @@ import type { StageObject } from '../api/types';
 import { writeFileAtomically } from './atomicWrite';
 import type { BaseRecord, BaseStore } from './baseStore';
 import { describeStage, FilePositions, localStages, type LocalStage } from './localStage';
-import { threeWayMerge, type FieldConflict } from './merge';
+import type { FieldConflict } from './merge';
+import { decideUpdate } from './updateDecision';
 import { comparableFields, normalizeFields, sameValue, type FieldMap } from './normalize';
 import { FindResolver, type ResolvedFinds } from './findResolver';
 import { resolvedFields, type Environment } from './payload';
@@ -23,8 +24,12 @@ import { checkedStage, type StageSource } from './serverStage';
 import { parseStageFile, serializeStageFile, setField, type EditableStageFile } from './stageFileIO';
 import { readStageText, textToWrite, type StageFileSnapshot } from './stageFileText';
 import type { SyncApi } from './syncApi';
+import { decideAdopt, identityOf, matchPortable, type AdoptDecision, type PortableMatch } from './portableTarget';
+import type { ServerListing } from './serverListing';
+import { knownPortable, type StageIdentity } from './syncState';
 
-export type PushStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'rejected' | 'deleted-remotely' | 'failed';
+/** `needs-adopt`: a portable document's name is taken on the server by a stage this workspace never synced with it; nothing was sent. */
+export type PushStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'rejected' | 'deleted-remotely' | 'needs-adopt' | 'failed';
 
 const SUCCESSFUL: ReadonlySet<PushStatus> = new Set(['created', 'updated', 'unchanged']);
 
@@ -41,6 +46,8 @@ export interface StoredDifference {
 
 export interface PushOutcome {
   stage: string;
+  /** 0-based position of the document in the file (always set by a push). */
+  document?: number;
   model: string;
   pk: string | undefined;
   status: PushStatus;
@@ -109,6 +116,23 @@ export interface PushOptions {
   finds?: FindResolver;
   /** Stages an earlier push could not show in the file (see `UnwrittenPush`). */
   adopt?: readonly UnwrittenPush[];
+  /**
+   * Push documents without pk as portable (found by name on each server, their pk kept in the
+   * sync state, never written into the file). Documents the workspace synced as portable before
+   * are portable anyway; without it, the others are new pinned stages (the pk is written back).
+   */
+  portable?: boolean;
+  /**
+   * Whether a portable document takes the server's stage of the same name that this workspace
+   * never synced with it (see `AdoptDecision`); refused (`needs-adopt`) when absent or false. An
+   * adopted stage is merged without a base: fields that differ are conflicts unless `force`.
+   */
+  adoptSameNamed?: AdoptDecision;
+  /**
+   * The server's stages of the pushed types, listed once for many files: read instead of one
+   * request per stage (a pk the listing's type lacks is deleted); the read-back after a write stays.
+   */
+  listing?: ServerListing;
   log?: (line: string) => void;
 }
 
@@ -121,6 +145,8 @@ interface PushRound {
     /** The base agreeing with the file as it was read: the server's fields, except those the file would have taken from it. */
     unwritten: BaseRecord;
     created: boolean;
+    /** A portable document's identity on this server, recorded with its base. */
+    identity?: StageIdentity;
   }>;
 }
 
@@ -151,8 +177,13 @@ function finishRound(file: EditableStageFile, snapshot: StageFileSnapshot, resul
       result.rewritten = true;
     } catch (error) {
       result.writeError = (error as Error).message;
-      for (const { stage, record, unwritten, created } of round.bases) {
+      for (const { stage, record, unwritten, created, identity } of round.bases) {
         if (!stage.doc.changed) continue;
+        if (identity) {
+          // The pk is not in the file either way: which stage it is holds whatever the file says.
+          recordIdentity(bases, identity, stage, result, positions);
+          continue;
+        }
         result.unwritten.push({ document: stage.doc.index, model: stage.model, pk: record.pk, created, base: unwritten });
         if (created) {
           result.problems.push(
@@ -183,13 +214,48 @@ function recordBase(bases: BaseStore, entry: PushRound['bases'][number], result:
   } catch (error) {
     result.problems.push(positions.at(entry.stage.doc, 'model', 'warning', `The sync base of ${describeStage(entry.stage)} could not be recorded (${(error as Error).message}); the next push may report conflicts to confirm.`));
   }
+  if (entry.identity) recordIdentity(bases, entry.identity, entry.stage, result, positions);
+}
+
+function recordIdentity(bases: BaseStore, identity: StageIdentity, stage: LocalStage, result: PushFileResult, positions: FilePositions): void {
+  try {
+    bases.identities.record(identity);
+  } catch (error) {
+    result.problems.push(
+      positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} is the stage ${identity.pk} on ${bases.serverUrl}, but the sync state ${bases.identities.path} could not be written (${(error as Error).message}): the next push would not know it. Fix the folder and push again (with --adopt for this stage).`),
+    );
+  }
 }
 
 /** Pushes a parsed file; its documents are edited in place (pk, merged fields) but not written. */
 async function pushContents(file: EditableStageFile, options: PushOptions, round: PushRound): Promise<PushFileResult> {
   const result: PushFileResult = { file: file.path, outcomes: [], invalid: [], problems: [], rewritten: false, blocked: false, unwritten: [] };
+  const prepared = await prepareFile(file, options, result);
+  if (!prepared) return result;
   const positions = new FilePositions(file);
+  // 3. Document by document: one failing does not stop the others.
+  for (const stage of prepared.stages) {
+    const outcome = await pushStage(stage, prepared.stages, prepared.bodies.get(stage)!, options, positions, result.problems, round);
+    result.outcomes.push(outcome);
+    options.log?.(`${file.path}: ${describeStage(stage)} ${outcome.status}`);
+  }
+  return result;
+}
 
+/** What preparing a file for a push (or its plan) needs. */
+export type PrepareOptions = Pick<PushOptions, 'api' | 'catalog' | 'validate' | 'env' | 'documents' | 'finds'>;
+
+/**
+ * A file's stages and the bodies a push would send, once nothing blocks it: the language
+ * server's errors, a `!Find` or `!Env` that does not resolve (they go into `result`, which is
+ * then `blocked`, and undefined is returned).
+ */
+export async function prepareFile(
+  file: EditableStageFile,
+  options: PrepareOptions,
+  result: Pick<PushFileResult, 'file' | 'invalid' | 'problems' | 'blocked'>,
+): Promise<{ stages: LocalStage[]; bodies: Map<LocalStage, FieldMap> } | undefined> {
+  const positions = new FilePositions(file);
   const selected = (index: number): boolean => !options.documents || options.documents.includes(index);
   // 1. The language server's verdict: any error blocks the whole file (or the documents pushed).
   for (const problem of await options.validate(file.path, file.originalText, options.documents)) {
@@ -200,7 +266,7 @@ async function pushContents(file: EditableStageFile, options: PushOptions, round
 
   if (result.invalid.length) {
     result.blocked = true;
-    return result;
+    return undefined;
   }
 
   // 2. Every `!Find` and `!Env` must resolve before anything is sent.
@@ -211,7 +277,7 @@ async function pushContents(file: EditableStageFile, options: PushOptions, round
     // The server could not answer a lookup: nothing of the file is sent.
     for (const stage of stages) result.problems.push(positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was not pushed: its !Find tags could not be resolved: ${(error as Error).message}`));
     result.blocked = true;
-    return result;
+    return undefined;
   }
   const bodies = new Map<LocalStage, FieldMap>();
   for (const stage of stages) {
@@ -225,20 +291,13 @@ async function pushContents(file: EditableStageFile, options: PushOptions, round
   result.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (result.invalid.length || result.problems.some((p) => p.severity === 'error')) {
     result.blocked = true;
-    return result;
+    return undefined;
   }
-
-  // 3. Document by document: one failing does not stop the others.
-  for (const stage of stages) {
-    const outcome = await pushStage(stage, bodies.get(stage)!, options, positions, result.problems, round);
-    result.outcomes.push(outcome);
-    options.log?.(`${file.path}: ${describeStage(stage)} ${outcome.status}`);
-  }
-  return result;
+  return { stages, bodies };
 }
 
 function newOutcome(stage: LocalStage, status: PushStatus): PushOutcome {
-  return { stage: describeStage(stage), model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
+  return { stage: describeStage(stage), document: stage.doc.index, model: stage.model, pk: stage.pk, status, merged: [], conflicts: [], storedDifferently: [], overwritten: [] };
 }
 
 /** One document's push: what it needs to know, shared by its steps (create, update, failure). */
@@ -254,21 +313,63 @@ interface StagePush {
   /** An earlier push of this document the file could not show: its stage, against its base. */
   readonly adopted: UnwrittenPush | undefined;
   readonly round: PushRound;
+  /** A portable document: no pk goes into the file; its identity on this server is recorded instead. */
+  readonly portable: boolean;
+  /** A same-named stage taken for this portable document: merged without a base. */
+  readonly adopting: boolean;
 }
 
-async function pushStage(local: LocalStage, body: FieldMap, options: PushOptions, positions: FilePositions, problems: FileProblem[], round: PushRound): Promise<PushOutcome> {
+async function pushStage(local: LocalStage, siblings: readonly LocalStage[], body: FieldMap, options: PushOptions, positions: FilePositions, problems: FileProblem[], round: PushRound): Promise<PushOutcome> {
   const adopted = options.adopt?.find((a) => a.document === local.doc.index && a.model === local.model && (local.pk ? a.pk.toLowerCase() === local.pk.toLowerCase() : a.created));
+  const portable = !local.pk && !adopted && isPortable(local, options);
   const stage: LocalStage = adopted && !local.pk ? { ...local, pk: adopted.pk } : local;
-  const push: StagePush = { stage, local, body, options, positions, problems, source: { server: options.bases.serverUrl, endpoint: local.entry.apiPath }, adopted, round };
+  const source = { server: options.bases.serverUrl, endpoint: local.entry.apiPath };
+  const push: StagePush = { stage, local, body, options, positions, problems, source, adopted, round, portable, adopting: false };
   try {
-    return stage.pk ? await updateStage(push, stage.pk) : await createStage(push);
+    const target = await stageTarget(local, siblings, options, portable);
+    if (target.kind === 'pinned') return stage.pk ? await updateStage(push, stage.pk) : await createStage(push);
+    if (target.kind === 'new') return await createStage(push);
+    const onTarget: StagePush = { ...push, stage: { ...local, pk: target.pk } };
+    if (target.kind === 'synced') return await updateStage(onTarget, target.pk);
+    const candidate = { file: local.file.path, document: local.doc.index, model: local.model, name: local.name, pk: target.pk, server: options.bases.serverUrl };
+    if (await decideAdopt(options.adoptSameNamed, candidate)) return await updateStage({ ...onTarget, adopting: true }, target.pk);
+    problems.push(positions.at(local.doc, 'name', 'error', needsAdoptMessage(describeStage(local), target.pk, options.bases.serverUrl), 'value'));
+    return { ...newOutcome(local, 'needs-adopt'), pk: target.pk };
   } catch (error) {
     return failedPush(push, error);
   }
 }
 
+/** Where a document goes on this server: its own pk (or none yet: a new pinned stage), else what the portable match says. */
+export type StageTarget = { kind: 'pinned' } | PortableMatch;
+
+/** The target of a document of a file (`siblings`: the file's stages), for a push and for its plan alike. */
+export async function stageTarget(local: LocalStage, siblings: readonly LocalStage[], options: Pick<PushOptions, 'api' | 'bases' | 'listing' | 'portable'>, portable = !local.pk && isPortable(local, options)): Promise<StageTarget> {
+  if (!portable) return { kind: 'pinned' };
+  return matchPortable(local, siblings, options.bases, (s) => sameNamedStage(s, options));
+}
+
+/** Why a portable document was not pushed onto the server's same-named stage, and what to do. */
+export function needsAdoptMessage(stage: string, pk: string, server: string): string {
+  return `${stage} exists on ${server} (pk ${pk}), but this workspace never synced it with that server: it was not overwritten. Push with --adopt to take that stage for this document (merged without a base: fields that differ are conflicts unless --force), or rename the document.`;
+}
+
+function isPortable(stage: LocalStage, options: Pick<PushOptions, 'bases' | 'portable'>): boolean {
+  return options.portable === true || knownPortable(options.bases.workspaceRoot, { model: stage.model, name: stage.name, path: stage.file.path, document: stage.doc.index });
+}
+
+/** The server's stage named as this document, from the listing, else asked for (a search, compared exactly). */
+async function sameNamedStage(stage: LocalStage, options: Pick<PushOptions, 'api' | 'bases' | 'listing'>): Promise<string | undefined> {
+  if (stage.name === undefined) return undefined;
+  if (options.listing?.covers(stage.model)) return options.listing.named(stage.model, stage.name)?.remote.pk;
+  const found = await options.api.listAll<StageObject>(stage.entry.apiPath, { search: stage.name });
+  const source = { server: options.bases.serverUrl, endpoint: stage.entry.apiPath };
+  return found.map((sent) => checkedStage(sent, source, 'nothing was sent')).find((remote) => remote.name === stage.name)?.pk;
+}
+
 /** The base this document's push is merged against: the adopted one, else the recorded one. */
 function mergeBase(push: StagePush): BaseRecord | undefined {
+  if (push.adopting) return undefined;
   return push.adopted?.base ?? (push.stage.pk ? push.options.bases.get(push.stage.pk) : undefined);
 }
 
@@ -286,7 +387,8 @@ function pendingBase(push: StagePush, remote: StageObject, takenFromServer: read
     if (Object.hasOwn(before, field)) unwritten.fields[field] = before[field];
     else delete unwritten.fields[field];
   }
-  push.round.bases.push({ stage, record, unwritten, created: created || Boolean(push.adopted?.created && !push.local.pk) });
+  const identity = push.portable ? identityOf(push.local, remote.pk, push.options.bases) : undefined;
+  push.round.bases.push({ stage, record, unwritten, created: created || Boolean(push.adopted?.created && !push.local.pk), ...(identity ? { identity } : {}) });
 }
 
 /** POST, then the new pk written back after `model`. */
@@ -300,7 +402,7 @@ async function createStage(push: StagePush): Promise<PushOutcome> {
   const outcome = newOutcome(stage, 'created');
   outcome.pk = created.pk;
   try {
-    setField(stage.doc, 'pk', created.pk, 'model');
+    if (!push.portable) setField(stage.doc, 'pk', created.pk, 'model');
   } catch (error) {
     problems.push(positions.at(stage.doc, 'model', 'error', `${describeStage(stage)} was created on the server with pk ${created.pk}, but the pk could not be written into the file (${(error as Error).message}). Add \`pk: ${created.pk}\` to this document (or pull ${created.pk}) before pushing it again, or it is created twice.`));
     return outcome;
@@ -314,30 +416,29 @@ async function createStage(push: StagePush): Promise<PushOutcome> {
 /** The server's object merged three ways with the file and the base; a write only when the file has something the server lacks. */
 async function updateStage(push: StagePush, pk: string): Promise<PushOutcome> {
   const { stage, local, body, options, positions, problems } = push;
-  const { entry, schema, doc } = stage;
-  if (!local.pk) setField(doc, 'pk', pk, 'model');
-  let remote: StageObject;
-  try {
-    remote = checkedStage(await options.api.retrieve(entry.apiPath, pk), push.source, 'nothing was sent', pk);
-  } catch (error) {
-    if (!(error instanceof AuthentikNotFoundError)) throw error;
-    problems.push(positions.at(doc, 'pk', 'error', `${describeStage(stage)} (pk ${pk}) was deleted on the server. It is not re-created: remove its pk to create it anew, or delete the document.`, 'value'));
+  const { entry, doc } = stage;
+  if (!local.pk && !push.portable) setField(doc, 'pk', pk, 'model');
+  let remote = await currentRemote(push, pk);
+  let decision = remote && decideUpdate(stage, body, remote, mergeBase(push), options);
+  if (remote && decision?.action === 'update' && options.listing?.covers(stage.model)) {
+    // A listed stage is as old as the list: what is written is merged with the stage as it is now.
+    remote = await fetchedRemote(push, pk);
+    decision = remote && decideUpdate(stage, body, remote, mergeBase(push), options);
+  }
+  if (!remote || !decision) {
+    const fix = push.portable ? `remove its entry (pk ${pk}) from ${options.bases.identities.path} to create it anew` : 'remove its pk to create it anew';
+    problems.push(positions.at(doc, push.portable ? 'name' : 'pk', 'error', `${describeStage(stage)} (pk ${pk}) was deleted on the server. It is not re-created: ${fix}, or delete the document.`, 'value'));
     return newOutcome(stage, 'deleted-remotely');
   }
-  const fields = comparableFields(entry);
-  const plan = threeWayMerge(mergeBase(push)?.fields, normalizeFields(body, entry, schema, fields), normalizeFields(remote, entry, schema, fields));
+  const plan = decision.merge;
   const outcome = newOutcome(stage, 'updated');
-  if (plan.conflicts.length && options.takeServerOnConflict) {
-    for (const conflict of plan.conflicts) plan.takeRemote[conflict.field] = conflict.remote;
-    plan.conflicts = [];
-  }
-  if (plan.conflicts.length && !options.force) {
+  if (decision.action === 'conflict') {
     outcome.status = 'conflict';
     outcome.conflicts = plan.conflicts;
     for (const conflict of plan.conflicts) problems.push(positions.at(doc, conflict.field, 'error', conflictMessage(conflict), 'value'));
     return outcome;
   }
-  outcome.overwritten = plan.conflicts.map((c) => c.field);
+  outcome.overwritten = decision.overwritten;
   // Fields changed only on the server go to the server unchanged and into the file.
   const toSend: FieldMap = { ...body };
   for (const field of Object.keys(plan.takeRemote)) {
@@ -345,8 +446,7 @@ async function updateStage(push: StagePush, pk: string): Promise<PushOutcome> {
     setField(doc, field, remote[field]);
     outcome.merged.push(field);
   }
-  const sendsSecret = entry.writeOnly.some((field) => Object.hasOwn(body, field));
-  if (Object.keys(plan.push).length === 0 && outcome.overwritten.length === 0 && !sendsSecret) {
+  if (decision.action === 'unchanged') {
     // Nothing of the file's is missing on the server: no request, just a fresh base.
     pendingBase(push, remote, outcome.merged);
     outcome.status = 'unchanged';
@@ -363,6 +463,23 @@ async function updateStage(push: StagePush, pk: string): Promise<PushOutcome> {
   outcome.storedDifferently = storedDifferences(stage, toSend, stored);
   reportStoredDifferences(outcome, stage, positions, problems);
   return outcome;
+}
+
+/** The server's object: from the listing when it covers the type, else fetched; undefined when deleted (404, or not listed). */
+async function currentRemote(push: StagePush, pk: string): Promise<StageObject | undefined> {
+  const { listing } = push.options;
+  if (listing?.covers(push.stage.model)) return listing.stage(pk)?.remote;
+  return fetchedRemote(push, pk);
+}
+
+/** The server's object, fetched now; undefined on a 404. */
+async function fetchedRemote(push: StagePush, pk: string): Promise<StageObject | undefined> {
+  try {
+    return checkedStage(await push.options.api.retrieve(push.stage.entry.apiPath, pk), push.source, 'nothing was sent', pk);
+  } catch (error) {
+    if (error instanceof AuthentikNotFoundError) return undefined;
+    throw error;
+  }
 }
 
 /** A push the server refused (400s on their keys) or that failed; the document is left as it was. */
