@@ -93,4 +93,38 @@ describe('the Stages view model', () => {
       connected = true;
     }
   });
+
+  it('marks the stages whose files agree or differ, lists files whose stage is gone once the type is listed whole, and compares again on request', async () => {
+    const stages = sandbox.store.listStages(DENY).map((stage) => String(stage['pk']));
+    let asked = 0;
+    let latest = 'same' as 'same' | 'differs';
+    const withFiles: TreeSource = {
+      ...source,
+      agreement: async (entry, listed, complete) => {
+        asked++;
+        assert.equal(entry.model, DENY);
+        return { stages: new Map([[String(listed[0]!.pk).toLowerCase(), latest]]), gone: complete ? [{ file: '/w/gone.stage.yaml', stage: '"deleted-one"' }] : [] };
+      },
+    };
+    const changes: Array<StageTreeNode | undefined> = [];
+    const model = new StagesModel(withFiles, (node) => changes.push(node));
+    const [server] = await model.children(undefined);
+    const deny = typeOf(await model.children(server), DENY);
+    const first = await model.children(deny);
+    const marked = first.filter((n) => n.kind === 'stage' && n.agreement);
+    assert.equal(marked.length, 1);
+    assert.ok(stages.length > 100 && !first.some((n) => n.kind === 'gone'), 'a type listed in part says nothing of gone files');
+    await model.loadMore(first.at(-1)!);
+    const all = await model.children(deny);
+    const gone = all.find((n) => n.kind === 'gone');
+    assert.ok(gone && gone.kind === 'gone' && gone.stage === '"deleted-one"');
+    assert.equal(model.parent(gone), deny);
+    latest = 'differs';
+    changes.length = 0;
+    model.refreshAgreement();
+    assert.ok(changes.includes(deny), 'the type is announced again');
+    const again = await model.children(deny);
+    assert.equal(again.find((n) => n.kind === 'stage' && n.agreement)?.kind === 'stage' ? (again.find((n) => n.kind === 'stage' && n.agreement) as Extract<StageTreeNode, { kind: 'stage' }>).agreement : undefined, 'differs');
+    assert.ok(asked >= 3);
+  });
 });

@@ -15,9 +15,10 @@ import { ServerRegistry } from './vscode/servers';
 import { StagesTreeProvider } from './vscode/stagesTree';
 import { StatusBar } from './vscode/statusBar';
 import { ReferenceIndexService } from './vscode/referenceIndex';
+import { Promotion } from './vscode/promotion';
 import { languageServerValidator } from './vscode/languageServerValidator';
 import { RemoteContentProvider, SyncService } from './vscode/syncService';
-import { STAGE_LANGUAGES } from './vscode/workspace';
+import { isStageDocument, STAGE_LANGUAGES } from './vscode/workspace';
 
 /** What the extension exports: for its own end-to-end tests. */
 export interface AuthentikStagesApi {
@@ -73,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const status = new StatusBar(connection);
   const diagnostics = new ServerDiagnostics();
   const remoteContent = new RemoteContentProvider();
-  const sync = new SyncService(connection, diagnostics, context.workspaceState, output, remoteContent, languageServerValidator(() => client));
+  const validate = languageServerValidator(() => client);
+  const sync = new SyncService(connection, diagnostics, context.workspaceState, output, remoteContent, validate);
   const tree = new StagesTreeProvider(connection);
   // The server's objects for references in open files, for the language server; read again when
   // the Stages view is refreshed and after a push changed the server.
@@ -91,6 +93,11 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
     references,
     tree.model.onDidRefresh(() => references.refresh()),
     sync.onDidPush(() => references.refresh()),
+    // The Stages view marks which stages agree with their files: compared again after saves and pushes.
+    sync.onDidPush(() => tree.model.refreshAgreement()),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (isStageDocument(document)) tree.model.refreshAgreement();
+    }),
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),
@@ -104,7 +111,8 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
       await client.restart();
     }),
   );
-  registerCommands(context, { servers, connection, tree, sync, output });
+  const promotion = new Promotion(servers, connection, remoteContent, validate);
+  registerCommands(context, { servers, connection, tree, sync, promotion, output });
   void vscode.commands.executeCommand('setContext', 'authentik.hasServer', servers.list().length > 0);
   void connection.refresh();
 

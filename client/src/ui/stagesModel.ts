@@ -18,12 +18,30 @@ const COUNT_CONCURRENCY = 4;
 export type StageTreeNode =
   | { kind: 'server'; label: string; description: string }
   | { kind: 'type'; entry: ModelIndexEntry; count: number | undefined }
-  | { kind: 'stage'; entry: ModelIndexEntry; stage: StageObject }
+  | { kind: 'stage'; entry: ModelIndexEntry; stage: StageObject; agreement?: FileAgreement }
+  /** A document of the workspace whose stage the server no longer has. */
+  | { kind: 'gone'; entry: ModelIndexEntry; file: string; stage: string; parent?: StageTreeNode }
   | { kind: 'more'; entry: ModelIndexEntry; nextPage: number }
   | { kind: 'message'; label: string; parent?: StageTreeNode };
 
+/** Whether a listed stage's file in the workspace says the same as the server. */
+export type FileAgreement = 'same' | 'differs';
+
+/** What the workspace's files say about the stages of one type the tree lists. */
+export interface TypeAgreement {
+  /** By pk, for the listed stages that have a file. */
+  stages: ReadonlyMap<string, FileAgreement>;
+  /** Documents whose stage is gone from the server (only known when the type was listed whole). */
+  gone: ReadonlyArray<{ file: string; stage: string }>;
+}
+
 /** What the model needs of the connection: the listing API and the types the schema knows. */
 export interface TreeSource {
+  /**
+   * The files' agreement with the listed stages of a type (`complete`: the whole unfiltered list);
+   * none when there is no workspace.
+   */
+  agreement?(entry: ModelIndexEntry, stages: readonly StageObject[], complete: boolean): Promise<TypeAgreement | undefined>;
   /** The connected server, or why there is none (shown as the only row). */
   status(): { connected: true; serverName: string; version: string; list: StageListing; models: readonly ModelIndexEntry[] } | { connected: false; message: string | undefined };
 }
@@ -69,6 +87,11 @@ export class StagesModel {
     for (const listener of this.refreshListeners) listener();
   }
 
+  /** The workspace's files changed (a save, a push): marks are compared again, nothing is fetched. */
+  refreshAgreement(): void {
+    for (const node of this.typeNodes.values()) if (this.listings.has(node.entry.model)) this.changed(node);
+  }
+
   /** Called after each refresh (not after a new filter: that reads the same server). */
   onDidRefresh(listener: () => void): { dispose(): void } {
     this.refreshListeners.add(listener);
@@ -106,6 +129,7 @@ export class StagesModel {
     switch (node.kind) {
       case 'stage':
       case 'more':
+      case 'gone':
         return this.typeNodes.get(node.entry.model);
       case 'type':
         return this.serverNode;
@@ -179,10 +203,27 @@ export class StagesModel {
       append(listing, page);
       this.listings.set(entry.model, listing);
     }
-    const nodes: StageTreeNode[] = listing.stages.map((stage) => ({ kind: 'stage', entry, stage }));
+    const complete = listing.stages.length >= listing.total && !this.filterText;
+    const agreement = await this.agreement(entry, listing.stages, complete);
+    const nodes: StageTreeNode[] = listing.stages.map((stage) => {
+      const mark = agreement?.stages.get(stage.pk.toLowerCase());
+      return mark ? { kind: 'stage', entry, stage, agreement: mark } : { kind: 'stage', entry, stage };
+    });
+    const typeNode = this.typeNodes.get(entry.model);
+    for (const gone of agreement?.gone ?? []) nodes.push({ kind: 'gone', entry, file: gone.file, stage: gone.stage, ...parentOf(typeNode) });
     if (listing.stages.length < listing.total) nodes.push({ kind: 'more', entry, nextPage: listing.nextPage });
     if (nodes.length === 0) nodes.push({ kind: 'message', label: this.filterText ? `No match for "${this.filterText}"` : 'None yet', ...parentOf(this.typeNodes.get(entry.model)) });
     return nodes;
+  }
+
+  /** The files' agreement; a failure to compare only costs the marks. */
+  private async agreement(entry: ModelIndexEntry, stages: readonly StageObject[], complete: boolean): Promise<TypeAgreement | undefined> {
+    if (!this.source.agreement) return undefined;
+    try {
+      return await this.track(this.source.agreement(entry, stages, complete));
+    } catch {
+      return undefined;
+    }
   }
 
   private fetchPage(entry: ModelIndexEntry, page: number, list: StageListing): Promise<Paginated<StageObject>> {

@@ -43,6 +43,23 @@ export class ConnectionManager implements vscode.Disposable {
     return this.bundledCatalog;
   }
 
+  /**
+   * The schemas a push to another server is checked with: its version's, when this window knows
+   * them (the active server's, the bundled ones, or a conversion cached before); else the bundled
+   * ones, said so in the log.
+   */
+  async catalogFor(client: AuthentikClient): Promise<SchemaCatalog> {
+    const version = (await client.version()).version_current;
+    const active = this.catalog();
+    if (active.version === version) return active;
+    this.bundledCatalog ??= SchemaCatalog.fromDirectory(this.bundledSchemas);
+    if (this.bundledCatalog.version === version) return this.bundledCatalog;
+    const cached = new CatalogCache(join(this.storage.fsPath, 'schemas')).get(version);
+    if (cached) return SchemaCatalog.fromConverted(cached);
+    this.log.warn(`${client.baseUrl} runs authentik ${version}, whose schema this window has not read: files are checked against the bundled ${this.bundledCatalog.version} schema for it (connect to it once to read its own).`);
+    return this.bundledCatalog;
+  }
+
   get state(): ConnectionState {
     return this.current;
   }

@@ -4,14 +4,36 @@
  * refresh, and `getParent` lets a stage be revealed.
  */
 import * as vscode from 'vscode';
-import { StagesModel, type StageTreeNode, type TreeSource } from '../ui/stagesModel';
+import { readFileSync } from 'node:fs';
+import { BaseStore } from '../sync/baseStore';
+import { FindResolver } from '../sync/findResolver';
+import { workspaceAgreement } from '../sync/agreement';
+import { ServerListing } from '../sync/serverListing';
+import { StagesModel, type FileAgreement, type StageTreeNode, type TreeSource } from '../ui/stagesModel';
+import { workspaceRoot } from './workspace';
 import type { ConnectionManager } from './connection';
 
 export type { StageTreeNode } from '../ui/stagesModel';
 
-/** The model's view of the connection. */
+/** The model's view of the connection, and of the workspace's stage files. */
 function treeSource(connection: ConnectionManager): TreeSource {
   return {
+    async agreement(entry, stages, complete) {
+      const connected = connection.connected();
+      const root = workspaceRoot();
+      if (!connected || !root) return undefined;
+      // Only files that name the type take part (a quick look at their text, not a parse).
+      const found = await vscode.workspace.findFiles('**/*.stage.{yaml,yml,json}', '**/node_modules/**');
+      const files = found.map((uri) => uri.fsPath).filter((path) => readFileSync(path, 'utf8').includes(entry.model));
+      if (files.length === 0) return undefined;
+      const listing = ServerListing.fromLists(connected.client.baseUrl, [{ entry, stages }]);
+      const api = connected.client;
+      const result = await workspaceAgreement(files, listing, { api, catalog: connection.catalog(), bases: new BaseStore(root, connected.server.url), env: process.env, finds: new FindResolver(api, process.env) });
+      const marks = new Map<string, FileAgreement>();
+      for (const stage of result.stages) if (stage.state !== 'only-on-server') marks.set(stage.pk.toLowerCase(), stage.state);
+      const gone = complete ? result.files.filter((f) => f.state === 'gone' && f.model === entry.model).map((f) => ({ file: f.file, stage: f.stage })) : [];
+      return { stages: marks, gone };
+    },
     status() {
       const connected = connection.connected();
       if (connected) return { connected: true, serverName: connected.server.name, version: connected.version, list: connected.client, models: connection.catalog().models };
@@ -70,11 +92,24 @@ export class StagesTreeProvider implements vscode.TreeDataProvider<StageTreeNode
         const item = new vscode.TreeItem(node.stage.name, vscode.TreeItemCollapsibleState.None);
         item.id = `stage:${node.stage.pk}`;
         const flows = (node.stage.flow_set ?? []).map((f) => f.slug || f.name);
-        item.description = flows.length ? flows.join(', ') : node.entry.kind === 'prompt' ? '' : 'not in a flow';
-        item.tooltip = new vscode.MarkdownString(`**${node.stage.name}**\n\n${node.entry.title} · \`${node.entry.model}\`\n\npk \`${node.stage.pk}\`${flows.length ? `\n\nUsed by: ${flows.join(', ')}` : ''}`);
-        item.iconPath = new vscode.ThemeIcon('symbol-constant');
+        const where = flows.length ? flows.join(', ') : node.entry.kind === 'prompt' ? '' : 'not in a flow';
+        const mark = node.agreement === 'same' ? '✓ file' : node.agreement === 'differs' ? '≠ file' : '';
+        item.description = [mark, where].filter(Boolean).join(' · ');
+        const agreement = node.agreement === 'same' ? '\n\nIts file in the workspace says the same.' : node.agreement === 'differs' ? '\n\nIts file in the workspace differs: *Diff with Local File* shows how.' : '';
+        item.tooltip = new vscode.MarkdownString(`**${node.stage.name}**\n\n${node.entry.title} · \`${node.entry.model}\`\n\npk \`${node.stage.pk}\`${flows.length ? `\n\nUsed by: ${flows.join(', ')}` : ''}${agreement}`);
+        item.iconPath = new vscode.ThemeIcon(node.agreement === 'differs' ? 'diff-modified' : node.agreement === 'same' ? 'pass' : 'symbol-constant');
         item.contextValue = 'stage';
         item.command = { command: 'authentikStages.openStage', title: 'Open', arguments: [node] };
+        return item;
+      }
+      case 'gone': {
+        const item = new vscode.TreeItem(node.stage, vscode.TreeItemCollapsibleState.None);
+        item.id = `gone:${node.file}:${node.stage}`;
+        item.description = 'file only: gone from the server';
+        item.tooltip = `${vscode.workspace.asRelativePath(node.file)} holds ${node.stage}, which the server no longer has. A push does not re-create it: remove its pk (or the document) to create it anew.`;
+        item.iconPath = new vscode.ThemeIcon('warning');
+        item.resourceUri = vscode.Uri.file(node.file);
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(node.file)] };
         return item;
       }
       case 'more': {

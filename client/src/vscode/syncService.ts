@@ -16,6 +16,7 @@ import { pushFile, type FileValidator, type PushFileResult, type UnwrittenPush }
 import { parseStageFile, renderNewDocument } from '../sync/stageFileIO';
 import { readStageText } from '../sync/stageFileText';
 import type { ConnectionManager } from './connection';
+import { askToAdopt } from './promotion';
 import type { ServerDiagnostics } from './serverDiagnostics';
 import { stageFolder, workspaceRoot } from './workspace';
 
@@ -91,6 +92,10 @@ export class SyncService {
       env: process.env,
       force: options.force ?? false,
       takeServerOnConflict: options.takeServer ?? false,
+      // New files without pk stay portable when the workspace pulls portable files.
+      portable: vscode.workspace.getConfiguration('authentik', uri).get<boolean>('pull.portable', false),
+      // A same-named stage never synced from here: asked about when a person pushes, never on save.
+      adoptSameNamed: options.interactive ? askToAdopt(server.name) : false,
       ...(options.documents ? { documents: options.documents } : {}),
       ...(adopt ? { adopt } : {}),
       log: (line) => this.output.info(line),
@@ -138,10 +143,13 @@ export class SyncService {
     if (!outDir) throw new Error('Open a folder first: pulled stages are written into the workspace.');
     const fetched = [];
     for (const pk of pks) fetched.push(await fetchByPk(client, catalog, pk));
-    // `authentik.pull.references`: the server's pks, or `!Find` by name (portable, readable).
-    const references = vscode.workspace.getConfiguration('authentik').get<ReferenceStyle>('pull.references', 'pk') === 'find' ? 'find' : 'pk';
+    // `authentik.pull.portable`: no pk, references as `!Find`; else `authentik.pull.references` says.
+    const settings = vscode.workspace.getConfiguration('authentik', vscode.Uri.file(outDir));
+    const portable = settings.get<boolean>('pull.portable', false);
+    const references: ReferenceStyle = portable || settings.get<ReferenceStyle>('pull.references', 'pk') === 'find' ? 'find' : 'pk';
     const index = pullNeedsIndex(outDir, pks, references) ? await buildObjectIndex(client, pullTargetModels(new Set(fetched.map((f) => f.entry.model)))) : undefined;
-    const { pulled: written, problems } = writePulledStages(fetched, { catalog, bases: new BaseStore(workspaceRoot() ?? outDir, server.url), outDir, format: 'yaml', references, ...(index ? { index } : {}) });
+    const bases = new BaseStore(workspaceRoot() ?? outDir, server.url);
+    const { pulled: written, problems } = writePulledStages(fetched, { catalog, bases, outDir, format: 'yaml', references, portable, env: process.env, ...(index ? { index } : {}) });
     const bindings = this.state.get<Record<string, string>>(BINDINGS_KEY, {});
     for (const w of written) bindings[join(outDir, w.file)] = server.url;
     await this.state.update(BINDINGS_KEY, bindings);

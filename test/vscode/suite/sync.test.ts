@@ -17,8 +17,14 @@ import { metrics } from './metrics';
 type Window = typeof vscode.window;
 
 /** Answers the extension's questions (input boxes, modal choices) from a script, as a user would. */
-function scriptedWindow(answers: { inputs?: string[]; choice?: string }): { restore(): void; asked: string[] } {
-  const original = { showInputBox: vscode.window.showInputBox, showWarningMessage: vscode.window.showWarningMessage, showInformationMessage: vscode.window.showInformationMessage, showErrorMessage: vscode.window.showErrorMessage };
+function scriptedWindow(answers: { inputs?: string[]; choice?: string; pick?: string }): { restore(): void; asked: string[] } {
+  const original = {
+    showInputBox: vscode.window.showInputBox,
+    showWarningMessage: vscode.window.showWarningMessage,
+    showInformationMessage: vscode.window.showInformationMessage,
+    showErrorMessage: vscode.window.showErrorMessage,
+    showQuickPick: vscode.window.showQuickPick,
+  };
   const asked: string[] = [];
   const inputs = [...(answers.inputs ?? [])];
   const w = vscode.window as { -readonly [K in keyof Window]: Window[K] };
@@ -31,6 +37,10 @@ function scriptedWindow(answers: { inputs?: string[]; choice?: string }): { rest
     return answers.choice;
   }) as unknown as Window['showWarningMessage'];
   w.showWarningMessage = message;
+  w.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+    asked.push(options?.title ?? 'pick');
+    return (await items).find((item) => item.label === answers.pick);
+  }) as unknown as Window['showQuickPick'];
   w.showInformationMessage = message as unknown as Window['showInformationMessage'];
   w.showErrorMessage = message as unknown as Window['showErrorMessage'];
   return {
@@ -267,5 +277,43 @@ describe('connected to an authentik server', function () {
     });
     assert.equal(hints.position.line, 3);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+  it('the Stages view marks a stage whose file agrees with the server, and one whose file differs', async () => {
+    api.tree.refresh();
+    const [server] = await api.tree.getChildren();
+    const denyType = (await api.tree.getChildren(server)).find((t) => t.kind === 'type' && t.entry.model === 'authentik_stages_deny.denystage')!;
+    const stages = (await api.tree.getChildren(denyType)).filter((s): s is Extract<StageTreeNode, { kind: 'stage' }> => s.kind === 'stage');
+    const ours = stages.find((s) => s.stage.pk === deny.stage.pk);
+    // The file was edited and its push refused by the conflict test: it differs from the server.
+    assert.equal(ours?.agreement, 'differs', JSON.stringify(stages.map((s) => [s.stage.name, s.agreement])));
+    assert.ok(stages.filter((s) => s.stage.pk !== deny.stage.pk).every((s) => s.agreement === undefined), 'stages without a file carry no mark');
+  });
+
+  it('Push to… shows the plan, asks, and pushes a portable file to another server (created there, the file keeps no pk)', async () => {
+    const prod = await startSandbox({ port: 0, token: 'e2e-prod-token-77c1', seed: { demo: false }, schemaPath: join(__dirname, '..', '..', '..', 'node_modules', '@goauthentik', 'api', 'schema.yml') });
+    try {
+      await api.servers.save({ name: 'prod', url: prod.url }, prod.token);
+      await api.servers.activate('sandbox');
+      await waitFor('connected to the sandbox again', () => api.connection.state.kind === 'connected' && api.connection.state.server.name === 'sandbox', { events: [api.connection.onDidChange as vscode.Event<unknown>] });
+      const uri = workspaceFile('authentik', 'e2e-promoted.stage.yaml');
+      const text = 'model: authentik_stages_deny.denystage\nname: e2e-promoted\ndeny_message: Promoted from the workspace\n';
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+      const script = scriptedWindow({ pick: 'prod', choice: 'Push' });
+      try {
+        await vscode.commands.executeCommand('authentikStages.pushTo', uri);
+      } finally {
+        script.restore();
+      }
+      assert.ok(script.asked.some((q) => /^Push to prod \(.*\): 1 to create\?$/.test(q)), JSON.stringify(script.asked));
+      // The plan the preview showed, as the extension's content provider holds it.
+      const plan = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'authentik', path: '/plan/prod.md' }));
+      assert.match(plan.getText(), /\| "e2e-promoted" \| `authentik_stages_deny.denystage` \| \*\*create\*\* \|/);
+      const created = prod.store.findStageByName('e2e-promoted');
+      assert.equal(created?.['deny_message'], 'Promoted from the workspace');
+      assert.equal(readFileSync(uri.fsPath, 'utf8'), text, 'a portable file keeps no pk');
+      assert.equal(sandbox.store.findStageByName('e2e-promoted'), undefined, 'nothing went to the active server');
+    } finally {
+      await prod.close();
+    }
   });
 });

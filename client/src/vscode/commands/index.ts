@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { registerConnectionCommands } from './connectionCommands';
 import { registerEditorCommands } from './editorCommands';
+import { registerPromotionCommands } from './promotionCommands';
 import { commandRegistrar, type CommandContext } from './registrar';
 import { registerTreeCommands } from './treeCommands';
 
@@ -12,4 +13,5 @@ export function registerCommands(extension: vscode.ExtensionContext, context: Co
   registerConnectionCommands(register, context);
   registerTreeCommands(register, context);
   registerEditorCommands(register, context);
+  registerPromotionCommands(register, context);
 }

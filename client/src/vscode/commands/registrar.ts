@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection';
 import type { ServerRegistry } from '../servers';
 import type { StagesTreeProvider } from '../stagesTree';
+import type { Promotion } from '../promotion';
 import type { SyncService } from '../syncService';
 
 /** What the command handlers work with. */
@@ -11,6 +12,7 @@ export interface CommandContext {
   connection: ConnectionManager;
   tree: StagesTreeProvider;
   sync: SyncService;
+  promotion: Promotion;
   output: vscode.LogOutputChannel;
 }
 
