@@ -403,6 +403,23 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       }
       return shoot(p, 'references.png');
     });
+
+    await step('the Stages view marks the stages whose files agree with the server (✓) or differ (≠) (tree-agreement.png)', async () => {
+      const p = page!;
+      await runCommand(p, 'View: Toggle Primary Side Bar Visibility');
+      await p.locator('.part.sidebar').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await runCommand(p, 'authentik: Refresh');
+      for (const type of [SANDBOX_STAGE_TYPE, 'Identification Stage']) {
+        const row = treeRow(p, type);
+        await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      }
+      // The edited password stage differs from the server; the pulled identification stage agrees.
+      await p.locator('.part.sidebar .monaco-list-row', { hasText: '≠ file' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await p.locator('.part.sidebar .monaco-list-row', { hasText: '✓ file' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await p.mouse.move(640, 790);
+      return shoot(p, 'tree-agreement.png');
+    });
   } finally {
     await cleanup();
   }
