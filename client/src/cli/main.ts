@@ -11,16 +11,16 @@ import { validateFiles, validateFilesOnline } from './validateCommand';
 
 const USAGE = `Usage:
   authentik-stages validate <files or globs…> [--format text|json] [--schema <openapi.yml>] [--online]
-  authentik-stages pull <pk…> | --model <model> | --all  [--out <dir>] [--format yaml|json] [--references pk|find]
+  authentik-stages pull <pk…> | --model <model> | --all  [--out <dir>] [--format yaml|json] [--references pk|find] [--portable]
   authentik-stages push <files or globs…> [--force] [--dry-run] [--adopt] [--portable]
   authentik-stages diff <files or globs…>
   authentik-stages list [--model <model>] [--search <text>]
 
 validate checks stage files (*.stage.yaml, *.stage.yml, *.stage.json) the way the language server
 does, offline; with --online also against the server's objects (references naming nothing or the
-wrong kind of object, !Find matching nothing or several). The other commands talk to authentik: AUTHENTIK_URL (or --url) names the server,
-AUTHENTIK_TOKEN (or --token-stdin, reading it from standard input) holds the API token; a token is
-never taken as a flag. Problems print as path:line:col: severity: message [field].
+wrong kind of object, !Find matching nothing or several). The other commands talk to authentik:
+AUTHENTIK_URL (or --url) names the server, AUTHENTIK_TOKEN (or --token-stdin, reading it from
+standard input) holds the API token; a token is never taken as a flag. Problems print as path:line:col: severity: message [field].
 
 Options:
   --format text|json   validate: json prints one array of {file, line, column, endLine,
