@@ -25,11 +25,11 @@ export type StageTreeNode =
   | { kind: 'message'; label: string; parent?: StageTreeNode };
 
 /** Whether a listed stage's file in the workspace says the same as the server. */
-export type FileAgreement = 'same' | 'differs';
+export type FileAgreement = 'same' | 'differs' | 'only-on-server';
 
 /** What the workspace's files say about the stages of one type the tree lists. */
 export interface TypeAgreement {
-  /** By pk, for the listed stages that have a file. */
+  /** By pk, for the listed stages: agreeing with their file, differing, or with no file (only on the server). */
   stages: ReadonlyMap<string, FileAgreement>;
   /** Documents whose stage is gone from the server (only known when the type was listed whole). */
   gone: ReadonlyArray<{ file: string; stage: string }>;

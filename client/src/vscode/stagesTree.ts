@@ -30,7 +30,7 @@ function treeSource(connection: ConnectionManager): TreeSource {
       const api = connected.client;
       const result = await workspaceAgreement(files, listing, { api, catalog: connection.catalog(), bases: new BaseStore(root, connected.server.url), env: process.env, finds: new FindResolver(api, process.env) });
       const marks = new Map<string, FileAgreement>();
-      for (const stage of result.stages) if (stage.state !== 'only-on-server') marks.set(stage.pk.toLowerCase(), stage.state);
+      for (const stage of result.stages) marks.set(stage.pk.toLowerCase(), stage.state);
       const gone = complete ? result.files.filter((f) => f.state === 'gone' && f.model === entry.model).map((f) => ({ file: f.file, stage: f.stage })) : [];
       return { stages: marks, gone };
     },
@@ -93,9 +93,16 @@ export class StagesTreeProvider implements vscode.TreeDataProvider<StageTreeNode
         item.id = `stage:${node.stage.pk}`;
         const flows = (node.stage.flow_set ?? []).map((f) => f.slug || f.name);
         const where = flows.length ? flows.join(', ') : node.entry.kind === 'prompt' ? '' : 'not in a flow';
-        const mark = node.agreement === 'same' ? '✓ file' : node.agreement === 'differs' ? '≠ file' : '';
+        const mark = node.agreement === 'same' ? '✓ file' : node.agreement === 'differs' ? '≠ file' : node.agreement === 'only-on-server' ? 'server only' : '';
         item.description = [mark, where].filter(Boolean).join(' · ');
-        const agreement = node.agreement === 'same' ? '\n\nIts file in the workspace says the same.' : node.agreement === 'differs' ? '\n\nIts file in the workspace differs: *Diff with Local File* shows how.' : '';
+        const agreement =
+          node.agreement === 'same'
+            ? '\n\nIts file in the workspace says the same.'
+            : node.agreement === 'differs'
+              ? '\n\nIts file in the workspace differs: *Diff with Local File* shows how.'
+              : node.agreement === 'only-on-server'
+                ? '\n\nNo file of the workspace holds it: *Open* pulls it.'
+                : '';
         item.tooltip = new vscode.MarkdownString(`**${node.stage.name}**\n\n${node.entry.title} · \`${node.entry.model}\`\n\npk \`${node.stage.pk}\`${flows.length ? `\n\nUsed by: ${flows.join(', ')}` : ''}${agreement}`);
         item.iconPath = new vscode.ThemeIcon(node.agreement === 'differs' ? 'diff-modified' : node.agreement === 'same' ? 'pass' : 'symbol-constant');
         item.contextValue = 'stage';
