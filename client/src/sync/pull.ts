@@ -135,6 +135,15 @@ interface PendingStage {
   identity?: StageIdentity;
 }
 
+/** One pull's state: the folder's stage files by pk, the files being edited, what was pulled and went wrong. */
+interface PullRun {
+  readonly options: PullOptions;
+  readonly existing: Map<string, Located>;
+  readonly touched: Map<EditableStageFile, { snapshot: StageFileSnapshot; stages: PendingStage[] }>;
+  readonly result: PullResult;
+  readonly seen: Set<string>;
+}
+
 /**
  * Writes stages into files of the folder. What the server sent is checked first; a stage that
  * cannot be written safely is reported and the others go on. Each file is written atomically,
@@ -143,90 +152,100 @@ interface PendingStage {
  */
 export function writePulledStages(remotes: Array<{ remote: StageObject; entry: ModelIndexEntry }>, options: PullOptions): PullResult {
   mkdirSync(options.outDir, { recursive: true });
-  const existing = indexFolder(options.outDir, options.portable ? options.bases : undefined);
-  const touched = new Map<EditableStageFile, { snapshot: StageFileSnapshot; stages: PendingStage[] }>();
-  const pulled: PulledStage[] = [];
-  const problems: PullProblem[] = [];
-  const keptPks = noKeptPks();
-  const seen = new Set<string>();
-  const taken = (fileName: string): boolean => existsSync(pathInside(options.outDir, fileName)) || pulled.some((r) => r.file === fileName);
-  const recordBase = (pending: PendingStage): void => {
-    try {
-      options.bases.set(pending.base);
-    } catch (error) {
-      problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync base of ${pending.result.pk} could not be recorded: ${(error as Error).message}` });
-    }
-    try {
-      if (pending.identity) options.bases.identities.record(pending.identity);
-    } catch (error) {
-      problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync state ${options.bases.identities.path} could not record it: ${(error as Error).message}` });
-    }
-    pulled.push(pending.result);
+  const run: PullRun = {
+    options,
+    existing: indexFolder(options.outDir, options.portable ? options.bases : undefined),
+    touched: new Map(),
+    result: { pulled: [], problems: [], keptPks: noKeptPks() },
+    seen: new Set(),
   };
-
-  for (const { remote: sent, entry } of remotes) {
-    let remote: StageObject;
-    try {
-      remote = checkedStage(sent, { server: options.bases.serverUrl, endpoint: entry.apiPath }, 'nothing was written for it');
-    } catch (error) {
-      problems.push({ pk: undefined, model: entry.model, message: (error as Error).message });
-      continue;
-    }
-    const key = remote.pk.toLowerCase();
-    if (seen.has(key)) {
-      problems.push({ pk: remote.pk, model: entry.model, message: `the server ${options.bases.serverUrl} sent the stage ${remote.pk} of ${entry.apiPath} twice; it was written once.` });
-      continue;
-    }
-    seen.add(key);
-    const object = fileObject(remote, entry, options.portable);
-    const located = existing.get(key);
-    const fileValues = located && isPlainObject(located.doc.stage.value) ? located.doc.stage.value : undefined;
-    writeReferences(object, entry.model, {
-      style: options.references ?? 'pk',
-      index: options.index,
-      json: located ? located.file.language === 'json' : options.format === 'json',
-      kept: keptPks,
-      ...(fileValues ? { fileValues } : {}),
-      ...(options.env ? { env: options.env } : {}),
-    });
-    const base: BaseRecord = { model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) };
-    const identityIn = (path: string, document: number): StageIdentity | undefined =>
-      options.portable ? { pk: remote.pk, model: entry.model, name: remote.name, file: options.bases.identities.relativePath(path), document } : undefined;
-    try {
-      if (located) {
-        const before = located.doc.edits.length;
-        try {
-          for (const [field, value] of Object.entries(object)) {
-            if (field !== 'pk') setField(located.doc, field, value);
-          }
-        } catch (error) {
-          // This stage's edits are dropped; the file's other stages are still written.
-          located.doc.edits.length = before;
-          throw error;
-        }
-        const pending = touched.get(located.file) ?? { snapshot: located.snapshot, stages: [] };
-        touched.set(located.file, pending);
-        const identity = identityIn(located.file.path, located.doc.index);
-        pending.stages.push({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: relative(options.outDir, located.file.path), action: located.doc.changed ? 'updated' : 'unchanged' }, base, ...(identity ? { identity } : {}) });
-      } else {
-        const fileName = stageFileName(remote.name, remote.pk, options.format, taken);
-        writeFileAtomically(pathInside(options.outDir, fileName), renderNewDocument(object, options.format), { expected: 'absent' });
-        const identity = identityIn(pathInside(options.outDir, fileName), 0);
-        recordBase({ result: { pk: remote.pk, model: entry.model, name: remote.name, file: fileName, action: 'created' }, base, ...(identity ? { identity } : {}) });
-      }
-    } catch (error) {
-      problems.push({ pk: remote.pk, model: entry.model, message: `${remote.pk} (${entry.model}) was not written: ${(error as Error).message}` });
-    }
-  }
-  for (const [file, { snapshot, stages }] of touched) {
+  for (const { remote, entry } of remotes) pullStage(run, remote, entry);
+  for (const [file, { snapshot, stages }] of run.touched) {
     try {
       const text = serializeStageFile(file);
       if (text !== file.originalText) writeFileAtomically(file.path, textToWrite(text, snapshot), { expected: snapshot.bytes });
     } catch (error) {
-      for (const { result } of stages) problems.push({ pk: result.pk, model: result.model, message: `${result.pk} (${result.model}) was not written into ${result.file}: ${(error as Error).message}` });
+      for (const { result } of stages) run.result.problems.push({ pk: result.pk, model: result.model, message: `${result.pk} (${result.model}) was not written into ${result.file}: ${(error as Error).message}` });
       continue;
     }
-    for (const stage of stages) recordBase(stage);
+    for (const stage of stages) recordPulled(run, stage);
   }
-  return { pulled, problems, keptPks };
+  return run.result;
+}
+
+/** One stage from the server: checked, then edited into its file (written at the end) or written to a new one. */
+function pullStage(run: PullRun, sent: StageObject, entry: ModelIndexEntry): void {
+  const { options, result } = run;
+  let remote: StageObject;
+  try {
+    remote = checkedStage(sent, { server: options.bases.serverUrl, endpoint: entry.apiPath }, 'nothing was written for it');
+  } catch (error) {
+    result.problems.push({ pk: undefined, model: entry.model, message: (error as Error).message });
+    return;
+  }
+  const key = remote.pk.toLowerCase();
+  if (run.seen.has(key)) {
+    result.problems.push({ pk: remote.pk, model: entry.model, message: `the server ${options.bases.serverUrl} sent the stage ${remote.pk} of ${entry.apiPath} twice; it was written once.` });
+    return;
+  }
+  run.seen.add(key);
+  const located = run.existing.get(key);
+  const object = fileObject(remote, entry, options.portable);
+  const fileValues = located && isPlainObject(located.doc.stage.value) ? located.doc.stage.value : undefined;
+  writeReferences(object, entry.model, {
+    style: options.references ?? 'pk',
+    index: options.index,
+    json: located ? located.file.language === 'json' : options.format === 'json',
+    kept: result.keptPks,
+    ...(fileValues ? { fileValues } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const base: BaseRecord = { model: entry.model, pk: remote.pk, recordedAt: new Date().toISOString(), fields: normalizeFields(remote, entry, options.catalog.schema(entry.model)!) };
+  const pending = (file: string, action: PulledStage['action'], path: string, document: number): PendingStage => {
+    const identity: StageIdentity | undefined = options.portable ? { pk: remote.pk, model: entry.model, name: remote.name, file: options.bases.identities.relativePath(path), document } : undefined;
+    return { result: { pk: remote.pk, model: entry.model, name: remote.name, file, action }, base, ...(identity ? { identity } : {}) };
+  };
+  try {
+    if (located) {
+      editInPlace(located, object);
+      const stages = run.touched.get(located.file) ?? { snapshot: located.snapshot, stages: [] };
+      run.touched.set(located.file, stages);
+      stages.stages.push(pending(relative(options.outDir, located.file.path), located.doc.changed ? 'updated' : 'unchanged', located.file.path, located.doc.index));
+    } else {
+      const fileName = stageFileName(remote.name, remote.pk, options.format, (name) => existsSync(pathInside(options.outDir, name)) || result.pulled.some((r) => r.file === name));
+      writeFileAtomically(pathInside(options.outDir, fileName), renderNewDocument(object, options.format), { expected: 'absent' });
+      recordPulled(run, pending(fileName, 'created', pathInside(options.outDir, fileName), 0));
+    }
+  } catch (error) {
+    result.problems.push({ pk: remote.pk, model: entry.model, message: `${remote.pk} (${entry.model}) was not written: ${(error as Error).message}` });
+  }
+}
+
+/** The server's values set into the stage's document; on a failure, this stage's edits are dropped (the file's other stages stay). */
+function editInPlace(located: Located, object: Record<string, unknown>): void {
+  const before = located.doc.edits.length;
+  try {
+    for (const [field, value] of Object.entries(object)) {
+      if (field !== 'pk') setField(located.doc, field, value);
+    }
+  } catch (error) {
+    located.doc.edits.length = before;
+    throw error;
+  }
+}
+
+/** A stage whose file was written: its base and (portable) identity recorded, a failure to record reported. */
+function recordPulled(run: PullRun, pending: PendingStage): void {
+  const { options, result } = run;
+  try {
+    options.bases.set(pending.base);
+  } catch (error) {
+    result.problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync base of ${pending.result.pk} could not be recorded: ${(error as Error).message}` });
+  }
+  try {
+    if (pending.identity) options.bases.identities.record(pending.identity);
+  } catch (error) {
+    result.problems.push({ pk: pending.result.pk, model: pending.result.model, message: `${pending.result.file} was written, but the sync state ${options.bases.identities.path} could not record it: ${(error as Error).message}` });
+  }
+  result.pulled.push(pending.result);
 }
