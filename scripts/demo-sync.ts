@@ -1,7 +1,8 @@
 /**
  * The command line against the sandbox server, as a newcomer would use it with a real authentik:
  * list, pull, edit, diff, push, a conflict caught before it overwrites anything; references
- * pulled as `!Find`, checked against the server's objects and resolved by a push.
+ * pulled as `!Find`, checked against the server's objects and resolved by a push; and one folder
+ * promoted from a "dev" sandbox to a "prod" one: a portable pull, the plan, the push.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,6 +58,19 @@ async function main(): Promise<void> {
     // …and fixed: the push resolves every !Find on the server, the file keeps its tags.
     writeFileSync(login, original);
     await run(dir, env, 'push', 'refs/default-authentication-identification.stage.yaml');
+
+    // One folder, two servers: the sandbox above as dev, an empty one as prod.
+    const prod = await startSandbox({ port: 0, token: 'prod-token', seed: { demo: false } });
+    try {
+      const prodEnv = { AUTHENTIK_URL: prod.url, AUTHENTIK_TOKEN: prod.token };
+      console.log(`\n  a second sandbox as "prod" at ${prod.url}, empty`);
+      await run(dir, env, 'pull', '--model', 'authentik_stages_deny.denystage', '--out', 'portable', '--portable');
+      await run(dir, prodEnv, 'push', '--dry-run', 'portable/*.stage.yaml');
+      await run(dir, prodEnv, 'push', 'portable/*.stage.yaml');
+      await run(dir, prodEnv, 'push', '--dry-run', 'portable/*.stage.yaml');
+    } finally {
+      await prod.close();
+    }
   } finally {
     await sandbox.close();
   }

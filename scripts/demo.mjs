@@ -9,7 +9,7 @@ ensureDependencies();
 build();
 step('Validating examples/ with the command line: authentik-stages validate examples/*', process.execPath, ['dist/cli.js', 'validate', 'examples/*'], { allowFailure: true });
 step('Talking to the language server over LSP, as the editor does', process.execPath, ['dist/tools/demo-lsp.js']);
-step('Pulling, editing, diffing and pushing stages on a local sandbox authentik with the command line; references as !Find', process.execPath, ['dist/tools/demo-sync.js']);
+step('Pulling, editing, diffing and pushing stages on a local sandbox authentik with the command line; references as !Find; promotion to a second sandbox', process.execPath, ['dist/tools/demo-sync.js']);
 step('Packaging the extension (npm run package)', 'npm', ['run', '--silent', 'package']);
 console.log('\n✔ The .vsix is dist/authentik-stages.vsix (code --install-extension dist/authentik-stages.vsix).');
 // Last, the extension itself: a sandbox authentik and a real VS Code in the browser, until Ctrl+C.
