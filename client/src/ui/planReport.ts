@@ -4,6 +4,7 @@
  * would do, the fields it would change (old → new), and what stops it.
  */
 import type { PlanAction, PlannedStage, PushPlan } from '../sync/plan';
+import { isPushSuccess, type PushStatus } from '../sync/push';
 
 const ACTION_TEXT: Record<PlanAction, string> = {
   create: 'create',
@@ -96,15 +97,15 @@ function cell(text: string): string {
 }
 
 /** What a folder push did, counted: `2 created, 1 updated, 40 unchanged; 1 conflict (see Problems)`. */
-export function pushedSummary(results: ReadonlyArray<{ blocked: boolean; outcomes: ReadonlyArray<{ status: string }> }>): string {
-  const counts = new Map<string, number>();
+export function pushedSummary(results: ReadonlyArray<{ blocked: boolean; outcomes: ReadonlyArray<{ status: PushStatus }> }>): string {
+  const counts = new Map<PushStatus, number>();
   let blocked = 0;
   for (const result of results) {
     if (result.blocked) blocked++;
     for (const outcome of result.outcomes) counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1);
   }
-  const done = ['created', 'updated', 'unchanged'].filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
-  const failed = [...counts.entries()].filter(([s]) => !['created', 'updated', 'unchanged'].includes(s)).map(([s, n]) => `${n} ${s.replace(/-/g, ' ')}`);
+  const done = [...counts.entries()].filter(([s]) => isPushSuccess(s)).map(([s, n]) => `${n} ${s}`);
+  const failed = [...counts.entries()].filter(([s]) => !isPushSuccess(s)).map(([s, n]) => `${n} ${s.replace(/-/g, ' ')}`);
   if (blocked) failed.push(`${blocked} file${blocked === 1 ? '' : 's'} not sent (errors)`);
   return `${done.join(', ') || 'nothing pushed'}${failed.length ? `; ${failed.join(', ')} (see Problems)` : ''}`;
 }

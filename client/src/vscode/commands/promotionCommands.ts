@@ -1,5 +1,6 @@
 /** Several servers: the plan of a push (*Preview Push*) and a push to a server picked for it (*Push to…*), for a file, a folder or the workspace. */
 import * as vscode from 'vscode';
+import { isPushSuccess } from '../../sync/push';
 import { pushedSummary } from '../../ui/planReport';
 import type { CommandContext, Register } from './registrar';
 
@@ -18,7 +19,7 @@ export function registerPromotionCommands(register: Register, { promotion, tree 
     if (!pushed) return;
     tree.refresh();
     const summary = pushedSummary(pushed.results);
-    const failed = pushed.results.some((r) => r.blocked || r.outcomes.some((o) => !['created', 'updated', 'unchanged'].includes(o.status)));
+    const failed = pushed.results.some((r) => r.blocked || r.outcomes.some((o) => !isPushSuccess(o.status)));
     if (failed) void vscode.window.showErrorMessage(`Push to ${target.server.name}: ${summary}.`);
     else void vscode.window.showInformationMessage(`Pushed to ${target.server.name}: ${summary}.`);
   });
