@@ -11,9 +11,9 @@
 export { PRODUCT_VERSION } from './version';
 
 // Documents: parsing with a source range for every key and value.
-export { escapePointerSegment, fieldPointer, languageOfPath, parseStageDocument, pointerSegments, unescapePointerSegment, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
+export { escapePointerSegment, fieldPointer, languageOfPath, parseStageDocument, pointerSegments, type NodeLocation, type SourceLanguage, type Span, type StageDocument, type SyntaxProblem } from './document/stageDocument';
 export { splitDocuments, splitYamlDocuments, type TextChunk } from './document/split';
-export { ENV_TAG, isPlainObject, TaggedValue } from './document/tags';
+export { isPlainObject, TaggedValue } from './document/tags';
 export { applyTextEdits, pairSpan, renderPair, renderValueText, type TextEdit } from './document/textEdits';
 export { jsonText, yamlInlineText, yamlValueText, type ScalarStyle, type YamlValueText } from './document/valueText';
 
@@ -32,7 +32,6 @@ export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './valid
 export { languageOf, StageLanguageService } from './service/languageService';
 export type { ReferenceInsert } from './service/references';
 export { StageFileAnalyzer } from './service/stageFile';
-export { DIAGNOSTIC_SOURCE } from './service/lspDiagnostics';
 export { fileProblems, validateText, type FileProblem, type ProblemSeverity } from './service/fileProblems';
 
 // References: what each uuid field points to (authentik's models, as data), how the targets are found, `!Find`.

@@ -140,11 +140,6 @@ export class StagesModel {
     }
   }
 
-  /** The type node of a model, once the types were listed. */
-  typeNode(model: string): StageTreeNode | undefined {
-    return this.typeNodes.get(model);
-  }
-
   /** Fetches the next page of a type's stages and announces the type's new children. */
   async loadMore(node: StageTreeNode): Promise<void> {
     if (node.kind !== 'more') return;

@@ -1,12 +1,12 @@
 /** "Push · Diff · Pull" above the `model` key of each stage document of a stage file. */
 import * as vscode from 'vscode';
-import { fieldPointer, languageOfPath, parseStageDocument, splitDocuments } from '@authentik-stages/engine';
-import { isStageDocument } from './workspace';
+import { fieldPointer, parseStageDocument, splitDocuments } from '@authentik-stages/engine';
+import { documentLanguage, isStageDocument } from './workspace';
 
 export class StageCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isStageDocument(document)) return [];
-    const language = document.languageId === 'authentik-stage-json' ? 'json' : languageOfPath(document.uri.fsPath);
+    const language = documentLanguage(document);
     const lenses: vscode.CodeLens[] = [];
     splitDocuments(document.getText(), language).forEach((chunk, index) => {
       // Parsed as the language server parses it: a `model:` inside a block scalar is no stage.

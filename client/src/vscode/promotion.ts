@@ -93,6 +93,7 @@ export class Promotion {
     const yes = 'Push';
     const choice = await vscode.window.showWarningMessage(`Push to ${target.server.name} (${target.server.url}): ${planSummary(plan)}?`, { modal: true, detail: 'The plan is open beside this question. Conflicts and files with errors are not pushed.' }, yes);
     if (choice !== yes) return undefined;
+    // Planned again by the push itself: the server may have changed while the question was open.
     const options = await this.options(files, target);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pushing to ${target.server.name}…` }, () =>
       pushFiles(files, {

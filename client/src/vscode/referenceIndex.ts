@@ -6,12 +6,12 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { languageOfPath, parseStageDocument, splitDocuments, type ObjectIndex } from '@authentik-stages/engine';
+import { parseStageDocument, splitDocuments, type ObjectIndex } from '@authentik-stages/engine';
 import { SetObjectIndexNotification } from '@authentik-stages/protocol';
 import { buildObjectIndex, referencedModels, usesEmailTemplates } from '../sync/objectIndex';
 import { ReferenceIndexKeeper } from '../ui/referenceIndexKeeper';
 import type { ConnectionManager } from './connection';
-import { isStageDocument } from './workspace';
+import { documentLanguage, isStageDocument } from './workspace';
 
 export class ReferenceIndexService implements vscode.Disposable {
   private readonly keeper: ReferenceIndexKeeper;
@@ -51,11 +51,6 @@ export class ReferenceIndexService implements vscode.Disposable {
     if (this.connection.connected()) this.keeper.refresh();
   }
 
-  /** Resolves once no read is under way (tests). */
-  idle(): Promise<void> {
-    return this.keeper.idle();
-  }
-
   /** The language server (re)started: it has no index until told. */
   resend(): void {
     void this.languageClient()?.sendNotification(SetObjectIndexNotification, this.latest).catch(() => undefined);
@@ -67,7 +62,7 @@ export class ReferenceIndexService implements vscode.Disposable {
 
   private scan(document: vscode.TextDocument): void {
     if (!isStageDocument(document) || !this.connection.connected()) return;
-    const language = document.languageId === 'authentik-stage-json' ? 'json' : languageOfPath(document.uri.fsPath);
+    const language = documentLanguage(document);
     const values = splitDocuments(document.getText(), language).map((chunk) => parseStageDocument(chunk.text, language).value);
     this.keeper.want(referencedModels(values), { emailTemplates: usesEmailTemplates(values) });
   }

@@ -1,8 +1,14 @@
 /** Where the extension keeps things in the workspace: the stage folder and `.authentik/` sync state. */
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { languageOfPath, type SourceLanguage } from '@authentik-stages/engine';
 
 export const STAGE_LANGUAGES = ['authentik-stage-yaml', 'authentik-stage-json'];
+
+/** How a stage document is parsed: its language mode says JSON, else its file name does. */
+export function documentLanguage(document: vscode.TextDocument): SourceLanguage {
+  return document.languageId === 'authentik-stage-json' ? 'json' : languageOfPath(document.uri.fsPath);
+}
 
 export function isStageDocument(document: vscode.TextDocument): boolean {
   return STAGE_LANGUAGES.includes(document.languageId) || /\.stage\.(ya?ml|json)$/i.test(document.uri.fsPath);

@@ -11,6 +11,7 @@ import type { FixData } from '../validation/diagnostics';
 import { isPlainObject } from '../document/tags';
 import { fieldPointer } from '../document/stageDocument';
 import { placeholderFor } from './completion';
+import { DIAGNOSTIC_SOURCE } from './lspDiagnostics';
 import { referenceRewrites } from './references';
 import type { StageFile, FileDocument } from './stageFile';
 
@@ -23,7 +24,7 @@ export function codeActions(file: StageFile, textDocument: TextDocument, diagnos
   const actions: CodeAction[] = range ? referenceRewrites(file, textDocument, range) : [];
   for (const diagnostic of diagnostics) {
     const data = diagnostic.data as DiagnosticData | undefined;
-    if (diagnostic.source !== 'authentik' || !data?.fix) continue;
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE || !data?.fix) continue;
     const start = textDocument.offsetAt(diagnostic.range.start);
     const placed = file.documentAt(start);
     if (!placed) continue;

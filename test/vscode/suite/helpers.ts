@@ -46,6 +46,17 @@ export function describeDiagnostics(uri: vscode.Uri): string {
 }
 
 /** A file of the workspace folder (a per-run copy holding examples/). */
+/** Polls an asynchronous check until it gives a value (bounded), for what no event announces. */
+export async function waitForValue<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export function workspaceFile(...path: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { AuthentikStagesApi } from '../../../client/src/extension';
 import type { StageTreeNode } from '../../../client/src/vscode/stagesTree';
 import { startSandbox, type Sandbox } from '../../../tools/sandbox/server';
-import { describeDiagnostics, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
+import { describeDiagnostics, EXTENSION_ID, waitFor, waitForValue, workspaceFile } from './helpers';
 import { metrics } from './metrics';
 
 type Window = typeof vscode.window;
@@ -49,17 +49,6 @@ function scriptedWindow(answers: { inputs?: string[]; choice?: string; pick?: st
       Object.assign(w, original);
     },
   };
-}
-
-/** Polls an asynchronous check until it gives a value (bounded), for what no event announces. */
-async function waitForValue<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function filesUnder(dir: string): string[] {
