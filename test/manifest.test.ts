@@ -36,6 +36,10 @@ describe('extension manifest', () => {
     }
   });
 
+  it('activates on any YAML file, so that a blueprint under its own name gets the language server', () => {
+    assert.ok(manifest.activationEvents.includes('onLanguage:yaml'), manifest.activationEvents.join(', '));
+  });
+
   it('points at grammars that exist, one per language', () => {
     for (const grammar of manifest.contributes.grammars) {
       assert.ok(manifest.contributes.languages.some((l) => l.id === grammar.language));

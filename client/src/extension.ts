@@ -1,7 +1,9 @@
 /**
- * The extension's entry point: wiring only. It starts the language server and returns at once;
- * the connection to authentik (and its schema) follows in the background, so activation never
- * waits on the network.
+ * The extension's entry point: wiring only. It activates on every YAML file (blueprints are told
+ * by their content, not their name) and returns at once; the language server, the connection to
+ * authentik (and its schema) and the status bar item start in the background once the window is
+ * used for authentik (`StartWhenUsed`), so activation never waits on the network and a window that
+ * only opens other YAML files costs no more than a quick look at each.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -18,12 +20,16 @@ import { ReferenceIndexService } from './vscode/referenceIndex';
 import { Promotion } from './vscode/promotion';
 import { languageServerValidator } from './vscode/languageServerValidator';
 import { RemoteContentProvider, SyncService } from './vscode/syncService';
-import { isStageDocument, STAGE_LANGUAGES } from './vscode/workspace';
+import { StartWhenUsed } from './ui/startWhenUsed';
+import { documentFacts, isStageDocument, STAGE_LANGUAGES } from './vscode/workspace';
 
 /** What the extension exports: for its own end-to-end tests. */
 export interface AuthentikStagesApi {
   activationMs: number;
-  languageClient: LanguageClient | undefined;
+  /** Undefined until the window is used for authentik (a stage file or blueprint opened, …). */
+  readonly languageClient: LanguageClient | undefined;
+  /** Why the language server and the connection started, once they did. */
+  startedBecause(): string | undefined;
   servers: ServerRegistry;
   connection: ConnectionManager;
   tree: StagesTreeProvider;
@@ -34,9 +40,17 @@ export interface AuthentikStagesApi {
 
 let client: LanguageClient | undefined;
 
+const STAGE_FILES_GLOB = '**/*.stage.{yaml,yml,json}';
+
 function documentSelector(): DocumentSelector {
   const extra = vscode.workspace.getConfiguration('authentik').get<string[]>('files.extraPatterns', []);
-  return [...STAGE_LANGUAGES.map((language) => ({ language })), ...extra.flatMap((pattern) => [{ language: 'yaml', pattern }, { language: 'json', pattern }])];
+  return [
+    ...STAGE_LANGUAGES.map((language) => ({ language })),
+    // Every YAML document: the language server tells a blueprint by its text and answers nothing for the rest.
+    { language: 'yaml', scheme: 'file' },
+    { language: 'yaml', scheme: 'untitled' },
+    ...extra.flatMap((pattern) => [{ language: 'yaml', pattern }, { language: 'json', pattern }]),
+  ];
 }
 
 function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
@@ -56,18 +70,21 @@ function createLanguageClient(context: vscode.ExtensionContext): LanguageClient 
 export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('authentik', { log: true });
-  client = createLanguageClient(context);
   let schemaVersion: string | undefined;
-  // Started, not awaited: activation returns while the server boots.
-  void client.start().then(
-    () => {
-      client?.onNotification(SchemaChangedNotification, (info) => {
-        schemaVersion = info.version;
-      });
-      references.resend();
-    },
-    (error: unknown) => output.error(`The language server did not start: ${String(error)}`),
-  );
+  const startLanguageServer = (): void => {
+    const languageClient = createLanguageClient(context);
+    client = languageClient;
+    // Started, not awaited: whoever waits for it (a push's validation) asks the client.
+    void languageClient.start().then(
+      () => {
+        languageClient.onNotification(SchemaChangedNotification, (info) => {
+          schemaVersion = info.version;
+        });
+        references.resend();
+      },
+      (error: unknown) => output.error(`The language server did not start: ${String(error)}`),
+    );
+  };
 
   const servers = new ServerRegistry(context.secrets);
   const connection = new ConnectionManager(servers, () => client, context.globalStorageUri, context.asAbsolutePath('schemas'), output);
@@ -82,6 +99,12 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const references = new ReferenceIndexService(connection, () => client, output);
   const pushOnSave = new PushOnSave(sync, status, output);
   const treeView = vscode.window.createTreeView('authentikStages.stages', { treeDataProvider: tree, showCollapseAll: true });
+  const use = new StartWhenUsed((reason) => {
+    output.info(`Starting the language server and the connection: ${reason}.`);
+    startLanguageServer();
+    status.reveal();
+    void connection.refresh();
+  });
 
   context.subscriptions.push(
     output,
@@ -96,13 +119,21 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
     // The Stages view marks which stages agree with their files: compared again after saves and pushes.
     sync.onDidPush(() => tree.model.refreshAgreement()),
     vscode.workspace.onDidSaveTextDocument((document) => {
+      use.document(documentFacts(document));
       if (isStageDocument(document)) tree.model.refreshAgreement();
+    }),
+    vscode.workspace.onDidOpenTextDocument((document) => use.document(documentFacts(document))),
+    treeView.onDidChangeVisibility((event) => {
+      if (event.visible) use.need('the Stages view is shown');
     }),
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),
     vscode.languages.registerCodeLensProvider(STAGE_LANGUAGES.map((language) => ({ language, scheme: 'file' })), new StageCodeLensProvider()),
-    servers.onDidChange(() => void connection.refresh()),
+    servers.onDidChange(() => {
+      if (use.reason === undefined) use.need('a server was added');
+      else void connection.refresh();
+    }),
     connection.onDidChange((state) => void vscode.commands.executeCommand('setContext', 'authentik.hasServer', state.kind !== 'none')),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('authentik.files.extraPatterns') || !client) return;
@@ -114,9 +145,30 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const promotion = new Promotion(servers, connection, remoteContent, validate);
   registerCommands(context, { servers, connection, tree, sync, promotion, output });
   void vscode.commands.executeCommand('setContext', 'authentik.hasServer', servers.list().length > 0);
-  void connection.refresh();
+  for (const document of vscode.workspace.textDocuments) use.document(documentFacts(document));
+  if (treeView.visible) use.need('the Stages view is shown');
+  // The search VS Code's own `workspaceContains` activation makes, once, in the background.
+  if (use.reason === undefined) {
+    void vscode.workspace.findFiles(STAGE_FILES_GLOB, '**/node_modules/**', 1).then(
+      (found) => {
+        if (found.length) use.need('the workspace holds stage files');
+      },
+      () => undefined,
+    );
+  }
 
-  return { activationMs: performance.now() - started, languageClient: client, servers, connection, tree, pushOnSave, schemaVersion: () => schemaVersion };
+  return {
+    activationMs: performance.now() - started,
+    get languageClient() {
+      return client;
+    },
+    startedBecause: () => use.reason,
+    servers,
+    connection,
+    tree,
+    pushOnSave,
+    schemaVersion: () => schemaVersion,
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -14,7 +14,7 @@ import { planMarkdown, planSummary, planWrites } from '../ui/planReport';
 import type { ConnectionManager } from './connection';
 import type { ServerEntry, ServerRegistry } from './servers';
 import type { RemoteContentProvider } from './syncService';
-import { workspaceRoot } from './workspace';
+import { isBlueprintOnDisk, refuseBlueprint, workspaceRoot } from './workspace';
 
 const STAGE_FILES = '**/*.stage.{yaml,yml,json}';
 
@@ -50,11 +50,15 @@ export class Promotion {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (target?.scheme === 'file') {
       const stat = await vscode.workspace.fs.stat(target);
-      if (stat.type & vscode.FileType.File) return [target.fsPath];
+      if (stat.type & vscode.FileType.File) {
+        refuseBlueprint(target.fsPath);
+        return [target.fsPath];
+      }
       const found = await vscode.workspace.findFiles(new vscode.RelativePattern(target, STAGE_FILES), '**/node_modules/**');
-      return found.map((f) => f.fsPath).sort();
+      return found.map((f) => f.fsPath).filter((path) => !isBlueprintOnDisk(path)).sort();
     }
-    return (await vscode.workspace.findFiles(STAGE_FILES, '**/node_modules/**')).map((f) => f.fsPath).sort();
+    // A blueprint named like a stage file is left out of a folder's push (a single one is refused, saying why).
+    return (await vscode.workspace.findFiles(STAGE_FILES, '**/node_modules/**')).map((f) => f.fsPath).filter((path) => !isBlueprintOnDisk(path)).sort();
   }
 
   /** The active server, or a configured one picked by the user (undefined when dismissed). */

@@ -9,6 +9,7 @@ import { BaseStore } from '../sync/baseStore';
 import { FindResolver } from '../sync/findResolver';
 import { workspaceAgreement } from '../sync/agreement';
 import { ServerListing } from '../sync/serverListing';
+import { isBlueprintFile } from '../ui/documentKind';
 import { StagesModel, type FileAgreement, type StageTreeNode, type TreeSource } from '../ui/stagesModel';
 import { workspaceRoot } from './workspace';
 import type { ConnectionManager } from './connection';
@@ -22,9 +23,13 @@ function treeSource(connection: ConnectionManager): TreeSource {
       const connected = connection.connected();
       const root = workspaceRoot();
       if (!connected || !root) return undefined;
-      // Only files that name the type take part (a quick look at their text, not a parse).
+      // Only stage files that name the type take part (a quick look at their text, not a parse); a
+      // blueprint named like a stage file is no stage file.
       const found = await vscode.workspace.findFiles('**/*.stage.{yaml,yml,json}', '**/node_modules/**');
-      const files = found.map((uri) => uri.fsPath).filter((path) => readFileSync(path, 'utf8').includes(entry.model));
+      const files = found.map((uri) => uri.fsPath).filter((path) => {
+        const text = readFileSync(path, 'utf8');
+        return text.includes(entry.model) && !isBlueprintFile(path, text);
+      });
       if (files.length === 0) return undefined;
       const listing = ServerListing.fromLists(connected.client.baseUrl, [{ entry, stages }]);
       const api = connected.client;

@@ -11,6 +11,10 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'authentikStages.switchServer';
     connection.onDidChange((state) => this.show(state));
     this.show(connection.state);
+  }
+
+  /** Shown once the window is used for authentik (`StartWhenUsed`), not for any YAML file. */
+  reveal(): void {
     this.item.show();
   }
 

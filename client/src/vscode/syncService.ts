@@ -18,7 +18,7 @@ import { readStageText } from '../sync/stageFileText';
 import type { ConnectionManager } from './connection';
 import { askToAdopt } from './promotion';
 import type { ServerDiagnostics } from './serverDiagnostics';
-import { stageFolder, workspaceRoot } from './workspace';
+import { refuseBlueprint, stageFolder, workspaceRoot } from './workspace';
 
 const BINDINGS_KEY = 'authentik.fileServers';
 
@@ -78,6 +78,7 @@ export class SyncService {
    * asks the user; push-on-save only reports.
    */
   async push(uri: vscode.Uri, options: { documents?: number[]; interactive: boolean; force?: boolean; takeServer?: boolean }): Promise<PushFileResult | undefined> {
+    refuseBlueprint(uri.fsPath);
     const { server, client } = this.requireConnection();
     if (!(await this.confirmServer(uri, server.url, server.name, options.interactive))) {
       if (!options.interactive) this.output.warn(`Not pushed on save: ${uri.fsPath} is bound to another server than ${server.name}.`);

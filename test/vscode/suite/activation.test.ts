@@ -32,6 +32,9 @@ describe('activation on the examples workspace', () => {
     if (marks !== undefined) recordMetric('activationMs', marks);
     if (loadMs !== undefined) recordMetric('codeLoadMs', loadMs);
     if (typeof exported === 'number') recordMetric('exportedActivationMs', Math.round(exported * 10) / 10);
+    // Why the language server and the connection started (they wait until the window is used for authentik).
+    const startedBecause = (extension.exports as { startedBecause?: () => string | undefined } | undefined)?.startedBecause?.();
+    if (startedBecause) recordMetric('startedBecause', startedBecause);
   });
 
   it('opens broken.stage.yaml as an authentik stage (YAML)', () => {
