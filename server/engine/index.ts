@@ -21,7 +21,7 @@ export { jsonText, yamlInlineText, yamlValueText, type ScalarStyle, type YamlVal
 export { SchemaCatalog } from './schema/catalog';
 export { serializeCatalog } from './schema/catalogFiles';
 export { catalogFromOpenApi, convertOpenApi, OpenApiConversionError, parseOpenApiText } from './schema/convert';
-export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, StageKind } from './schema/types';
+export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, ModelKind, StageKind } from './schema/types';
 
 // Validation: the server's rules, severity as the server decides.
 export { validateStageDocument } from './validation/validateStage';
