@@ -111,7 +111,7 @@ function checkEnumeratedItem(tag: TaggedValue, at: TagPosition, run: TagRun): vo
 
 function checkParseJson(tag: TaggedValue, at: TagPosition, run: TagRun): void {
   if (typeof tag.value !== 'string') {
-    run.report(at, 'error', 'resolve', `!ParseJSON takes JSON written as one scalar (!ParseJSON '{"a": 1}'), not ${describe(tag.value)}: json.loads gets the YAML node itself, so ${FAILS} (TypeError).`);
+    run.report(at, 'error', 'resolve', `!ParseJSON takes JSON written as one scalar (!ParseJSON '{"a": 1}'), not ${describe(tag.value)}: json.loads gets the YAML node itself, so ${FAILS} (TypeError).`, { uncaught: true });
     return;
   }
   const problem = jsonProblem(tag.value);
@@ -138,7 +138,7 @@ function checkContext(tag: TaggedValue, at: TagPosition, run: TagRun): void {
   const value = tag.value;
   if (typeof value === 'string') return checkContextKey(value, at, run);
   if (!Array.isArray(value)) {
-    run.report(at, 'error', 'resolve', `!Context takes a key or [key, default], not a mapping: the loader sets no key for it, so ${FAILS} (AttributeError).`);
+    run.report(at, 'error', 'resolve', `!Context takes a key or [key, default], not a mapping: the loader sets no key for it, so ${FAILS} (AttributeError).`, { uncaught: true });
     return;
   }
   if (value.length < 2) {
@@ -151,7 +151,7 @@ function checkContext(tag: TaggedValue, at: TagPosition, run: TagRun): void {
   if (key instanceof TaggedValue) {
     run.report(at, 'warning', 'resolve', `!Context's key is not resolved: the ${key.tag} tag itself is looked up among the context's keys, never matches, and the default is used. Write the key out.`, { pointer: `${at.pointer}/0` });
   } else if (Array.isArray(key) || isPlainObject(key)) {
-    run.report(at, 'error', 'resolve', `!Context's key is ${describe(key)}, which Python cannot look up in a mapping (unhashable), so ${FAILS}. Write the key as text.`, { pointer: `${at.pointer}/0` });
+    run.report(at, 'error', 'resolve', `!Context's key is ${describe(key)}, which Python cannot look up in a mapping (unhashable), so ${FAILS}. Write the key as text.`, { pointer: `${at.pointer}/0`, uncaught: true });
   }
   warnExtraItems(tag, at, run, value, 2);
 }
@@ -176,7 +176,7 @@ function checkEnvOrFile(tag: TaggedValue, at: TagPosition, run: TagRun): void {
     return;
   }
   if (!Array.isArray(value)) {
-    run.report(at, 'error', 'resolve', `${tag.tag} takes a ${what} or [${tag.tag === '!Env' ? 'name' : 'path'}, default], not a mapping: the loader sets no ${what} for it, so ${FAILS} (AttributeError).`);
+    run.report(at, 'error', 'resolve', `${tag.tag} takes a ${what} or [${tag.tag === '!Env' ? 'name' : 'path'}, default], not a mapping: the loader sets no ${what} for it, so ${FAILS} (AttributeError).`, { uncaught: true });
     return;
   }
   if (value.length < 2) {
@@ -187,8 +187,9 @@ function checkEnvOrFile(tag: TaggedValue, at: TagPosition, run: TagRun): void {
   run.visit(name, argument(tag, at, 0, 'ignored'));
   const defaultAt = argument(tag, at, 1, 'buried');
   run.visit(fallback, { ...defaultAt, unresolvedBecause: `it is ${tag.tag}'s default, which authentik returns as written` });
-  if (typeof name !== 'string' && !(tag.tag === '!File' && typeof name === 'number')) {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s ${what} is ${describe(name)}, not text${name instanceof TaggedValue ? ' (it is not resolved)' : ''}: Python's ${tag.tag === '!Env' ? 'os.getenv' : 'open'} rejects it (TypeError), so ${FAILS}. Write it out.`, { pointer: `${at.pointer}/0` });
+  // open() takes an integer (or bool) as a file descriptor: odd, but not an error.
+  if (typeof name !== 'string' && !(tag.tag === '!File' && (typeof name === 'number' || typeof name === 'boolean'))) {
+    run.report(at, 'error', 'resolve', `${tag.tag}'s ${what} is ${describe(name)}, not text${name instanceof TaggedValue ? ' (it is not resolved)' : ''}: Python's ${tag.tag === '!Env' ? 'os.getenv' : 'open'} rejects it (TypeError), so ${FAILS}. Write it out.`, { pointer: `${at.pointer}/0`, uncaught: true });
   }
   warnExtraItems(tag, at, run, value, 2);
 }
@@ -228,7 +229,9 @@ function reportFormatProblem(format: string, problem: PercentFormatProblem, at: 
   const pointer = extra ? `${at.pointer}/${(problem.arg ?? 0) + 1}` : formatPointer;
   const span = extra ? undefined : run.stringSpan(formatPointer, format, problem.start, problem.end);
   const placeholders = `Python %-formatting: %s, %d, %r… each take one argument, %% is a literal %, {} is plain text`;
-  run.report(at, 'error', 'resolve', `!Format: ${problem.exception}: ${problem.message} (${placeholders}), so ${FAILS}.${formatAdvice(problem.message, format.slice(problem.start, problem.end))}`, { pointer, ...(span ? { span } : {}) });
+  // Format.resolve turns a TypeError into an entry error; a ValueError escapes it.
+  const options = { pointer, uncaught: problem.exception === 'ValueError', ...(span ? { span } : {}) };
+  run.report(at, 'error', 'resolve', `!Format: ${problem.exception}: ${problem.message} (${placeholders}), so ${FAILS}.${formatAdvice(problem.message, format.slice(problem.start, problem.end))}`, options);
 }
 
 function formatAdvice(message: string, placeholder: string): string {
@@ -254,7 +257,7 @@ function checkCondition(tag: TaggedValue, at: TagPosition, run: TagRun): void {
   const modeOptions = { pointer: `${at.pointer}/0` };
   if (typeof mode !== 'string') {
     const what = mode instanceof TaggedValue ? `a ${mode.tag} tag, which is not resolved` : describe(mode);
-    run.report(at, 'error', 'resolve', `!Condition's mode is ${what}: the importer calls .upper() on it (AttributeError), so ${FAILS}; ${known}.`, modeOptions);
+    run.report(at, 'error', 'resolve', `!Condition's mode is ${what}: the importer calls .upper() on it (AttributeError), so ${FAILS}; ${known}.`, { ...modeOptions, uncaught: true });
   } else if (!CONDITION_MODES.includes(mode.toUpperCase())) {
     const close = closestMatch(mode, CONDITION_MODES);
     run.report(at, 'error', 'resolve', `!Condition: ${JSON.stringify(mode)} is not a mode; ${known}${close ? `. Did you mean ${close}?` : '.'}`, modeOptions);
@@ -314,7 +317,7 @@ function checkEnumerateMode(mode: unknown, at: TagPosition, run: TagRun): string
   const known = "authentik's importer knows SEQ (a list) and MAP (a mapping), case-insensitive";
   if (typeof mode !== 'string') {
     const what = mode instanceof TaggedValue ? `a ${mode.tag} tag, which is not resolved` : describe(mode);
-    run.report(at, 'error', 'resolve', `!Enumerate's mode is ${what}: the importer calls .upper() on it (AttributeError), so ${FAILS}; ${known}.`, { pointer });
+    run.report(at, 'error', 'resolve', `!Enumerate's mode is ${what}: the importer calls .upper() on it (AttributeError), so ${FAILS}; ${known}.`, { pointer, uncaught: true });
     return undefined;
   }
   if (ENUMERATE_MODES.includes(mode.toUpperCase())) return mode.toUpperCase();
@@ -330,7 +333,7 @@ function isEmptyLiteral(value: unknown): boolean {
 function checkMapBody(body: unknown, at: TagPosition, run: TagRun): void {
   if (body instanceof TaggedValue || isPlainObject(body) || (Array.isArray(body) && body.length >= 2)) return;
   const what = Array.isArray(body) ? `a list of ${body.length} item${body.length === 1 ? '' : 's'}` : describe(body);
-  run.report(at, 'error', 'resolve', `!Enumerate in MAP mode merges each body into a mapping, but the body is ${what}, so ${FAILS} ("Invalid Enumerate item found"). Write a mapping ({key: value}) or a pair [key, value].`, { pointer: `${at.pointer}/2` });
+  run.report(at, 'error', 'resolve', `!Enumerate in MAP mode merges each body into a mapping, but the body is ${what}, so ${FAILS} ("Invalid Enumerate item found"). Write a mapping ({key: value}) or a pair [key, value].`, { pointer: `${at.pointer}/2`, uncaught: Array.isArray(body) });
 }
 
 // --- !AtIndex -----------------------------------------------------------------------------------------
@@ -345,28 +348,28 @@ function checkAtIndex(tag: TaggedValue, at: TagPosition, run: TagRun): void {
   warnExtraItems(tag, at, run, items, 3);
   if (object instanceof TaggedValue || key instanceof TaggedValue) return;
   const problem = atIndexProblem(object, key, items.length > 2);
-  if (problem) run.report(at, 'error', 'resolve', `!AtIndex: ${problem.what}, so ${FAILS}. ${problem.advice}.`, { pointer: `${at.pointer}/1` });
+  if (problem) run.report(at, 'error', 'resolve', `!AtIndex: ${problem.what}, so ${FAILS}. ${problem.advice}.`, { pointer: `${at.pointer}/1`, uncaught: problem.uncaught });
 }
 
 /** What `obj[key]` does wrong on literals, as `common.AtIndex.resolve` runs it. */
-function atIndexProblem(object: unknown, key: unknown, hasDefault: boolean): { what: string; advice: string } | undefined {
+function atIndexProblem(object: unknown, key: unknown, hasDefault: boolean): { what: string; advice: string; uncaught: boolean } | undefined {
   const giveDefault = 'Give a default as the third item, or a key the literal has';
   if (Array.isArray(object)) {
     const index = typeof key === 'boolean' ? Number(key) : key;
     if (typeof index !== 'number' || !Number.isInteger(index)) {
       if (typeof key === 'string' && pyyamlMayRetype(key)) return undefined;
-      return { what: `a list is indexed by an integer, not ${describe(key)} ("Invalid index for list")`, advice: 'Write the index as an integer, 0 for the first item' };
+      return { what: `a list is indexed by an integer, not ${describe(key)} ("Invalid index for list")`, advice: 'Write the index as an integer, 0 for the first item', uncaught: false };
     }
     if (hasDefault || (index >= -object.length && index < object.length)) return undefined;
-    return { what: `the list has ${object.length} item${object.length === 1 ? '' : 's'}, so index ${index} does not exist ("Index out of range")`, advice: giveDefault };
+    return { what: `the list has ${object.length} item${object.length === 1 ? '' : 's'}, so index ${index} does not exist ("Index out of range")`, advice: giveDefault, uncaught: false };
   }
   if (isPlainObject(object)) {
-    if (Array.isArray(key) || isPlainObject(key)) return { what: `${describe(key)} cannot be a mapping's key (unhashable)`, advice: 'Write the key as text' };
+    if (Array.isArray(key) || isPlainObject(key)) return { what: `${describe(key)} cannot be a mapping's key (unhashable)`, advice: 'Write the key as text', uncaught: true };
     if (hasDefault || typeof key !== 'string' || pyyamlMayRetype(key) || Object.keys(object).some(pyyamlMayRetype) || key in object) return undefined;
-    return { what: `the mapping has no key ${JSON.stringify(key)} ("Key does not exist"); its keys are ${Object.keys(object).join(', ') || 'none'}`, advice: giveDefault };
+    return { what: `the mapping has no key ${JSON.stringify(key)} ("Key does not exist"); its keys are ${Object.keys(object).join(', ') || 'none'}`, advice: giveDefault, uncaught: false };
   }
   if (object === null || typeof object === 'number' || typeof object === 'boolean') {
-    return { what: `the object is ${describe(object)}, which has no items (Python: argument of type '${pythonTypeName(object)}' is not iterable)`, advice: 'Write a list or a mapping, or a tag giving one' };
+    return { what: `the object is ${describe(object)}, which has no items (Python: argument of type '${pythonTypeName(object)}' is not iterable)`, advice: 'Write a list or a mapping, or a tag giving one', uncaught: true };
   }
   return undefined;
 }
@@ -395,7 +398,7 @@ function findModel(tag: TaggedValue, model: unknown, at: TagPosition, run: TagRu
   const pointer = `${at.pointer}/0`;
   const parts = typeof model === 'string' ? model.split('.') : [];
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s first item is the model, app_label.model (e.g. authentik_flows.flow), not ${describe(model)}: Django's get_model cannot read it, so ${FAILS}.`, { pointer });
+    run.report(at, 'error', 'resolve', `${tag.tag}'s first item is the model, app_label.model (e.g. authentik_flows.flow), not ${describe(model)}: Django's get_model cannot read it, so ${FAILS}.`, { pointer, uncaught: true });
     return undefined;
   }
   const name = `${parts[0]}.${parts[1]!.toLowerCase()}`;
@@ -417,19 +420,19 @@ function findCondition(tag: TaggedValue, condition: unknown, conditionAt: TagPos
     pair = pair.value;
   }
   if (!Array.isArray(pair)) {
-    if (pair === '') run.report(at, 'error', 'resolve', `${tag.tag}'s condition is empty, so ${FAILS} (IndexError). Write [field, value], e.g. [slug, my-flow].`, options);
+    if (pair === '') run.report(at, 'error', 'resolve', `${tag.tag}'s condition is empty, so ${FAILS} (IndexError). Write [field, value], e.g. [slug, my-flow].`, { ...options, uncaught: true });
     else run.report(at, 'error', 'load', `${tag.tag}'s condition is ${describe(pair)}: each item after the model is a list [field, value], e.g. [slug, my-flow]; the loader reads anything else item by item (a text character by character), so ${REFUSED}.`, options);
     return undefined;
   }
   pair.forEach((item, j) => run.visit(item, { ...child(conditionAt, String(j), j < 2 && resolves(at) ? 'direct' : 'ignored'), holder: tag.tag }));
   if (pair.length < 2) {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s condition ${pair.length === 0 ? 'is empty' : 'has no value'}, so ${FAILS} (IndexError). Write [field, value], e.g. [slug, my-flow].`, options);
+    run.report(at, 'error', 'resolve', `${tag.tag}'s condition ${pair.length === 0 ? 'is empty' : 'has no value'}, so ${FAILS} (IndexError). Write [field, value], e.g. [slug, my-flow].`, { ...options, uncaught: true });
     return undefined;
   }
   if (pair.length > 2) run.report(at, 'warning', 'load', `${tag.tag}'s condition has ${pair.length} items: only [field, value] is read, authentik ignores the rest.`, { pointer: `${conditionAt.pointer}/2` });
   const field = pair[0];
   if (field instanceof TaggedValue || typeof field === 'string') return field;
-  run.report(at, 'error', 'resolve', `${tag.tag}'s field is ${describe(field)}: Django's Q() takes field names as text (TypeError), so ${FAILS}. Write the field name, e.g. [slug, my-flow].`, { pointer: `${conditionAt.pointer}/0` });
+  run.report(at, 'error', 'resolve', `${tag.tag}'s field is ${describe(field)}: Django's Q() takes field names as text (TypeError), so ${FAILS}. Write the field name, e.g. [slug, my-flow].`, { pointer: `${conditionAt.pointer}/0`, uncaught: true });
   return undefined;
 }
 
@@ -438,9 +441,9 @@ function checkFindField(tag: TaggedValue, key: string, model: FoundModel, at: Ta
   const field = key.split('__')[0]!;
   if (field === 'pk' || field === 'id' || model.fields.includes(field)) return;
   if (key === '') {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s field is empty: Django cannot resolve '' into a field (FieldError), so ${FAILS}.`, { pointer });
+    run.report(at, 'error', 'resolve', `${tag.tag}'s field is empty: Django cannot resolve '' into a field (FieldError), so ${FAILS}.`, { pointer, uncaught: true });
     return;
   }
   const close = closestMatch(field, model.fields);
-  run.report(at, 'warning', 'resolve', `${tag.tag}: ${model.name} has no field ${field} in authentik's API${close ? ` (did you mean ${close}?)` : ''}; if the model has no such field either, the import fails with Django's FieldError ("Cannot resolve keyword '${field}' into field"). Its API fields: ${model.fields.join(', ')}.`, { pointer });
+  run.report(at, 'warning', 'resolve', `${tag.tag}: ${model.name} has no field ${field} in authentik's API${close ? ` (did you mean ${close}?)` : ''}; if the model has no such field either, the import fails with Django's FieldError ("Cannot resolve keyword '${field}' into field"). Its API fields: ${model.fields.join(', ')}.`, { pointer, uncaught: true });
 }

@@ -27,6 +27,12 @@ export interface TagFinding {
   message: string;
   /** A narrower span than the pointer's value, when the problem is one placeholder etc. */
   span?: Span;
+  /**
+   * Resolve phase: the resolver raises something other than authentik's EntryInvalidError, which
+   * the importer does not catch, so it is fatal even in a `state: absent` entry (whose
+   * EntryInvalidErrors are swallowed, docs/blueprint-rules.md §2).
+   */
+  uncaught?: boolean;
 }
 
 export interface TagCheckContext {
@@ -64,10 +70,11 @@ export class TagRun {
   ) {}
 
   /** Records a finding about the tag at `at`; a resolver's finding only where the tag is resolved. */
-  report(at: TagPosition, severity: Severity, phase: TagPhase, message: string, options: { pointer?: string; span?: Span } = {}): void {
+  report(at: TagPosition, severity: Severity, phase: TagPhase, message: string, options: { pointer?: string; span?: Span; uncaught?: boolean } = {}): void {
     if (phase === 'resolve' && !resolves(at)) return;
     const finding: TagFinding = { pointer: options.pointer ?? at.pointer, severity, phase, message };
     if (options.span) finding.span = options.span;
+    if (options.uncaught) finding.uncaught = true;
     this.findings.push(finding);
   }
 
