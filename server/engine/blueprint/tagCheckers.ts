@@ -5,13 +5,12 @@
 import { isPlainObject, TaggedValue } from '../document/tags';
 import { closestMatch } from '../util/closest';
 import { parsePythonInt, pythonTypeName } from '../validation/python';
+import { checkFind } from './findTagChecks';
 import { percentFormatProblem, type FormatArg, type PercentFormatProblem } from './percentFormat';
-import { blueprintTag, type BlueprintTagName } from './tags';
+import { argument, describe, FAILS, forms, pyyamlMayRetype, REFUSED, sequenceItems, warnExtraItems } from './tagCheckSupport';
 import type { TagChecker, TagRun } from './tagChecks';
-import { child, resolves, type Resolution, type TagPosition } from './tagPosition';
-
-const REFUSED = "authentik's loader refuses the whole file";
-const FAILS = 'the import fails when it reaches this entry';
+import type { TagPosition } from './tagPosition';
+import type { BlueprintTagName } from './tags';
 
 export const TAG_CHECKERS: Readonly<Record<BlueprintTagName, TagChecker>> = {
   '!KeyOf': checkKeyOf,
@@ -29,56 +28,6 @@ export const TAG_CHECKERS: Readonly<Record<BlueprintTagName, TagChecker>> = {
   '!AtIndex': checkAtIndex,
   '!ParseJSON': checkParseJson,
 };
-
-// --- shared -----------------------------------------------------------------------------------
-
-function forms(tag: TaggedValue): string {
-  return (blueprintTag(tag.tag)?.forms ?? []).join(' or ');
-}
-
-/** The position of item `index` of a tag's list; nothing below a tag that is not resolved is resolved. */
-function argument(tag: TaggedValue, at: TagPosition, index: number, resolution: Resolution): TagPosition {
-  return { ...child(at, String(index), resolves(at) ? resolution : 'ignored'), holder: tag.tag };
-}
-
-/** The list a sequence tag's constructor indexes, or undefined (reported) when it cannot read one. */
-function sequenceItems(tag: TaggedValue, at: TagPosition, run: TagRun, minimum: number): readonly unknown[] | undefined {
-  const items = tag.value;
-  if (!Array.isArray(items)) {
-    run.report(at, 'error', 'load', `${tag.tag} takes a list, ${forms(tag)}, not ${describe(items)}: its constructor indexes the list's items, so ${REFUSED}.`);
-    return undefined;
-  }
-  if (items.length < minimum) {
-    const count = items.length === 0 ? 'is empty' : `has ${items.length} item${items.length === 1 ? '' : 's'}`;
-    run.report(at, 'error', 'load', `${tag.tag} ${count}: its constructor reads at least ${minimum} (IndexError), so ${REFUSED}. Write ${forms(tag)}.`);
-    return undefined;
-  }
-  return items;
-}
-
-/** Items after those a constructor reads are never constructed nor used. */
-function warnExtraItems(tag: TaggedValue, at: TagPosition, run: TagRun, items: readonly unknown[], read: number): void {
-  if (items.length <= read) return;
-  run.report(at, 'warning', 'load', `${tag.tag} reads ${read} items; authentik ignores the ${items.length - read} after them. Write ${forms(tag)}.`, { pointer: `${at.pointer}/${read}` });
-}
-
-function describe(value: unknown): string {
-  if (value instanceof TaggedValue) return `a ${value.tag} tag`;
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return value === '' ? 'an empty text' : `the text ${JSON.stringify(value)}`;
-  return `the ${typeof value} ${String(value)}`;
-}
-
-/**
- * Whether PyYAML (YAML 1.1) may read this plain text as something other than text (`yes`, `on`,
- * `1_000`, `1:30`, `.inf`), which the editor's YAML 1.2 parser leaves as text: a literal's type is
- * only trusted where both agree.
- */
-function pyyamlMayRetype(text: string): boolean {
-  return /\d/.test(text) || /^[-+]?\.|^(yes|no|true|false|on|off)$/i.test(text);
-}
 
 // --- !KeyOf, !Index, !Value, !ParseJSON: a scalar's raw text ---------------------------------------
 
@@ -372,78 +321,4 @@ function atIndexProblem(object: unknown, key: unknown, hasDefault: boolean): { w
     return { what: `the object is ${describe(object)}, which has no items (Python: argument of type '${pythonTypeName(object)}' is not iterable)`, advice: 'Write a list or a mapping, or a tag giving one', uncaught: true };
   }
   return undefined;
-}
-
-// --- !Find, !FindObject -----------------------------------------------------------------------------
-
-function checkFind(tag: TaggedValue, at: TagPosition, run: TagRun): void {
-  const items = sequenceItems(tag, at, run, 1);
-  if (!items) return;
-  run.visit(items[0], argument(tag, at, 0, 'direct'));
-  const model = findModel(tag, items[0], at, run);
-  for (let i = 1; i < items.length; i++) {
-    const key = findCondition(tag, items[i], argument(tag, at, i, 'ignored'), at, run);
-    if (typeof key === 'string' && model) checkFindField(tag, key, model, at, `${at.pointer}/${i}/0`, run);
-  }
-}
-
-interface FoundModel {
-  readonly name: string;
-  readonly fields: readonly string[];
-}
-
-/** The literal model's catalog entry when it has fields; reports a model authentik cannot find. */
-function findModel(tag: TaggedValue, model: unknown, at: TagPosition, run: TagRun): FoundModel | undefined {
-  if (model instanceof TaggedValue) return undefined;
-  const pointer = `${at.pointer}/0`;
-  const parts = typeof model === 'string' ? model.split('.') : [];
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s first item is the model, app_label.model (e.g. authentik_flows.flow), not ${describe(model)}: Django's get_model cannot read it, so ${FAILS}.`, { pointer, uncaught: true });
-    return undefined;
-  }
-  const name = `${parts[0]}.${parts[1]!.toLowerCase()}`;
-  const known = run.context.findModel(name);
-  if (known === undefined) {
-    const close = closestMatch(name, run.context.modelNames ?? []);
-    run.report(at, 'error', 'resolve', `${tag.tag}: authentik has no model ${model as string} (app labels are exact, model names any case), so ${FAILS} (LookupError).${close ? ` Did you mean ${close}?` : ''}`, { pointer });
-    return undefined;
-  }
-  return known === 'no-schema' ? undefined : { name, fields: known.fields };
-}
-
-/** Checks one [field, value] condition's shape and visits it; returns its literal field. */
-function findCondition(tag: TaggedValue, condition: unknown, conditionAt: TagPosition, at: TagPosition, run: TagRun): unknown {
-  const options = { pointer: conditionAt.pointer };
-  let pair = condition;
-  if (pair instanceof TaggedValue && Array.isArray(pair.value)) {
-    run.report(at, 'warning', 'load', `${tag.tag}'s condition is tagged ${pair.tag}, which authentik ignores: the loader reads the list's items as [field, value]. Remove the tag.`, options);
-    pair = pair.value;
-  }
-  if (!Array.isArray(pair)) {
-    if (pair === '') run.report(at, 'error', 'resolve', `${tag.tag}'s condition is empty, so ${FAILS} (IndexError). Write [field, value], e.g. [slug, my-flow].`, { ...options, uncaught: true });
-    else run.report(at, 'error', 'load', `${tag.tag}'s condition is ${describe(pair)}: each item after the model is a list [field, value], e.g. [slug, my-flow]; the loader reads anything else item by item (a text character by character), so ${REFUSED}.`, options);
-    return undefined;
-  }
-  pair.forEach((item, j) => run.visit(item, { ...child(conditionAt, String(j), j < 2 && resolves(at) ? 'direct' : 'ignored'), holder: tag.tag }));
-  if (pair.length < 2) {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s condition ${pair.length === 0 ? 'is empty' : 'has no value'}, so ${FAILS} (IndexError). Write [field, value], e.g. [slug, my-flow].`, { ...options, uncaught: true });
-    return undefined;
-  }
-  if (pair.length > 2) run.report(at, 'warning', 'load', `${tag.tag}'s condition has ${pair.length} items: only [field, value] is read, authentik ignores the rest.`, { pointer: `${conditionAt.pointer}/2` });
-  const field = pair[0];
-  if (field instanceof TaggedValue || typeof field === 'string') return field;
-  run.report(at, 'error', 'resolve', `${tag.tag}'s field is ${describe(field)}: Django's Q() takes field names as text (TypeError), so ${FAILS}. Write the field name, e.g. [slug, my-flow].`, { pointer: `${conditionAt.pointer}/0`, uncaught: true });
-  return undefined;
-}
-
-/** Django lookups (`name__iexact`, `user__username`) start with a field of the model; pk and id always exist. */
-function checkFindField(tag: TaggedValue, key: string, model: FoundModel, at: TagPosition, pointer: string, run: TagRun): void {
-  const field = key.split('__')[0]!;
-  if (field === 'pk' || field === 'id' || model.fields.includes(field)) return;
-  if (key === '') {
-    run.report(at, 'error', 'resolve', `${tag.tag}'s field is empty: Django cannot resolve '' into a field (FieldError), so ${FAILS}.`, { pointer, uncaught: true });
-    return;
-  }
-  const close = closestMatch(field, model.fields);
-  run.report(at, 'warning', 'resolve', `${tag.tag}: ${model.name} has no field ${field} in authentik's API${close ? ` (did you mean ${close}?)` : ''}; if the model has no such field either, the import fails with Django's FieldError ("Cannot resolve keyword '${field}' into field"). Its API fields: ${model.fields.join(', ')}.`, { pointer, uncaught: true });
 }
