@@ -42,7 +42,9 @@ function check(text: string, options: { syntaxErrors?: boolean } = {}): TagFindi
   assert.equal(doc.syntaxErrors.length > 0, options.syntaxErrors ?? false, `syntax errors: ${JSON.stringify(doc.syntaxErrors)}`);
   const root = doc.value;
   const context = isPlainObject(root) && isPlainObject(root['context']) ? Object.keys(root['context']) : [];
-  return checkBlueprintTags(doc, { contextKeys: new Set(context), findModel, modelNames: Object.keys(MODELS) });
+  const findings = checkBlueprintTags(doc, { contextKeys: new Set(context), findModel, modelNames: Object.keys(MODELS) });
+  for (const finding of findings) assert.ok(doc.locations.has(finding.pointer), `${finding.pointer} is a pointer of the document`);
+  return findings;
 }
 
 /** The pointer of the value `v` in `blueprint(…)`. */
@@ -147,6 +149,14 @@ describe('blueprint tags: where they are resolved', () => {
 
   it('checks the shapes of tags the importer never resolves: the loader constructs them all', () => {
     assertFindings(check('version: 1\nentries:\n  - model: authentik_flows.flow\n    id: !Value zero\n'), [error('/entries/0/id', 'load', 'takes a depth, an integer')]);
+  });
+
+  it('checks only the shapes in a document that is not a mapping', () => {
+    assertFindings(check('- !Value 0\n- !Value x\n'), [error('/1', 'load', 'takes a depth')]);
+  });
+
+  it('makes an !Enumerate in an !If branch give its items to its body', () => {
+    expectValue('!If [true, !Enumerate [[a], SEQ, !Value 0], b]');
   });
 
   it('reads entries grouped in sections', () => {
