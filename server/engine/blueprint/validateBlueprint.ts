@@ -18,6 +18,8 @@ import { resolveBlueprintModel, type BlueprintModel } from './blueprintModels';
 import { entryBodyDocument } from './entryBody';
 import { existingObject } from './existingObject';
 import { checkEntryLinks } from './linkChecks';
+import { checkBlueprintTags, type TagCheckContext } from './tagChecks';
+import { blueprintModelNames } from './blueprintModels';
 
 const TOP_LEVEL_KEYS = ['version', 'metadata', 'context', 'entries'];
 const ENTRY_KEYS = ['model', 'id', 'identifiers', 'attrs', 'state', 'conditions', 'permissions'];
@@ -77,7 +79,32 @@ class BlueprintValidator {
       else ids.set(entry.id, entry);
     }
     checkEntryLinks(this.bp, this.sink);
+    this.checkTags();
     return this.sink.out;
+  }
+
+  private checkTags(): void {
+    const { catalog, sink } = this;
+    const context: TagCheckContext = {
+      contextKeys: this.bp.contextKeys,
+      findModel: (model) => {
+        const entry = catalog.anyEntry(model);
+        if (entry) return { fields: [...entry.fields, ...entry.readOnly] };
+        return catalog.knowsModel(model) ? 'no-schema' : undefined;
+      },
+      modelNames: blueprintModelNames(catalog),
+    };
+    for (const finding of checkBlueprintTags(this.bp.doc, context)) {
+      const span = finding.span ?? sink.valueSpan(finding.pointer);
+      // An entry that deletes swallows authentik's own resolution errors and is skipped.
+      const skipped = finding.severity === 'error' && finding.phase === 'resolve' && !finding.uncaught && this.entryAt(finding.pointer)?.state === 'absent';
+      if (skipped) sink.add(span, 'warning', 'tag', `${finding.message} This entry deletes, so the importer skips it instead of failing.`);
+      else sink.add(span, finding.severity, 'tag', finding.message);
+    }
+  }
+
+  private entryAt(pointer: string): BlueprintEntry | undefined {
+    return this.bp.entries.find((e) => pointer === e.pointer || pointer.startsWith(`${e.pointer}/`));
   }
 
   private checkTopLevel(root: Record<string, unknown>): void {
