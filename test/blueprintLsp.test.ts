@@ -65,9 +65,8 @@ describe('blueprints over LSP', () => {
 
   it('an edit is diagnosed again: the entries put in order, the !KeyOf errors go', async () => {
     const { uri } = await open(client, 'login.yaml', BLUEPRINT);
-    const [binding, ...rest] = BLUEPRINT.split(/(?=  - model: )/);
-    const header = binding!.slice(0, binding!.indexOf('  - model:'));
-    const reordered = `${header}${rest.join('')}${binding!.slice(header.length)}`;
+    const [header, binding, ...rest] = BLUEPRINT.split(/(?= {2}- model: )/);
+    const reordered = `${header}${rest.join('')}${binding}`;
     const since = client.diagnosticsMarker();
     client.change(uri, 2, [{ text: reordered }]);
     const record = await client.waitForDiagnostics(uri, { since, afterVersion: 2 });
