@@ -87,6 +87,9 @@ describe('blueprints: models', () => {
     assert.equal(`${problem!.line}:${problem!.column}`, '5:12');
     assert.match(problem!.message, /is not a model of authentik 2026\.8\.3: the importer fails with "App or Model does not exist"\. Did you mean authentik_stages_email\.emailstage\?/);
   });
+  it('an unknown model of a known app lists that app\'s models', () => {
+    assert.match(only(entry('authentik_stages_user_selection.userselectionstage'))[0]!.message, /Did you mean authentik_stages_user_delete\.userdeletestage\? Close ones: authentik_stages_user_login\.userloginstage, authentik_stages_user_logout\.userlogoutstage\./);
+  });
   it('the model name in any case, the app label as written', () => {
     assert.deepEqual(only(entry('authentik_core.Group')), []);
     assert.match(problems(entry('authentik_core.Group'))[0]!.message, /reads this as authentik_core\.group/);

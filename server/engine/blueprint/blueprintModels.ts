@@ -4,7 +4,7 @@
  */
 import type { SchemaCatalog } from '../schema/catalog';
 import type { ModelIndexEntry } from '../schema/types';
-import { closestMatch } from '../util/closest';
+import { closestMatch, closestMatches } from '../util/closest';
 
 /** The importer's one meta model: applies another blueprint (authentik/blueprints/v1/meta/apply_blueprint.py). */
 export const META_APPLY_BLUEPRINT = 'authentik_blueprints.metaapplyblueprint';
@@ -69,9 +69,11 @@ export function resolveBlueprintModel(written: string, catalog: SchemaCatalog): 
   const names = blueprintModelNames(catalog);
   const suggestion = names.find((n) => n.toLowerCase() === written.toLowerCase()) ?? closestMatch(written, names);
   const caseNote = suggestion?.toLowerCase() === written.toLowerCase() ? ' The app label is case-sensitive.' : '';
+  const others = closestMatches(written, names).filter((name) => name !== suggestion);
+  const close = others.length ? ` Close ones: ${others.join(', ')}.` : '';
   return {
     kind: 'unknown',
-    message: `model: "${written}" is not a model of authentik ${catalog.version}: the importer fails with "App or Model does not exist".${caseNote}${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
+    message: `model: "${written}" is not a model of authentik ${catalog.version}: the importer fails with "App or Model does not exist".${caseNote}${suggestion ? ` Did you mean ${suggestion}?` : ''}${close}`,
     ...(suggestion ? { suggestion } : {}),
   };
 }
