@@ -4,7 +4,7 @@
  * blueprints itself, so nothing pushes one), or any other file (nothing from us). Decided from the
  * language mode, the name and, for YAML, a quick look at the text.
  */
-import { looksLikeBlueprint } from './blueprintText';
+import { looksLikeBlueprint } from '@authentik-stages/engine';
 
 export const STAGE_LANGUAGES: readonly string[] = ['authentik-stage-yaml', 'authentik-stage-json'];
 
