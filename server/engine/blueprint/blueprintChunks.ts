@@ -24,12 +24,19 @@ export function splitBlueprintText(text: string): BlueprintChunks | undefined {
   let headEnd = text.length;
   const starts: number[] = [];
   for (; lineStart < text.length; lineStart = nextLine(text, lineStart)) {
-    const lineEnd = endOfLine(text, lineStart);
-    const line = text.slice(lineStart, lineEnd);
-    if (/^[ \t]*(?:#.*)?\r?$/.test(line)) continue;
-    const indent = /^ */.exec(line)![0].length;
-    if (line[indent] === '\t') return undefined;
-    const isItem = line[indent] === '-' && (indent + 1 === line.length || line[indent + 1] === ' ' || line[indent + 1] === '\r');
+    let at = lineStart;
+    while (text[at] === ' ') at++;
+    const first = text[at];
+    // Blank lines and comments belong to whichever entry they are in.
+    if (first === undefined || first === '\n' || first === '#' || (first === '\r' && text[at + 1] === '\n')) continue;
+    if (first === '\t' || first === '\r') {
+      // A tab may only pad a blank line or a comment; elsewhere it breaks the indentation rules.
+      if (/^[ \t]*(?:#.*)?\r?$/.test(text.slice(at, endOfLine(text, at)))) continue;
+      return undefined;
+    }
+    const indent = at - lineStart;
+    const after = text[at + 1];
+    const isItem = first === '-' && (after === undefined || after === ' ' || after === '\n' || after === '\r');
     if (itemIndent === undefined) {
       if (!isItem) return undefined;
       itemIndent = indent;

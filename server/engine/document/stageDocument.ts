@@ -65,6 +65,11 @@ export function parseStageDocument(text: string, language: SourceLanguage, optio
     return { text, language, yaml: parseDocument(''), value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
   }
   let yaml: Document.Parsed;
+  // The parser reports every custom tag (`!Env`, `!KeyOf`, …) as a warning, an Error object whose
+  // stack trace is captured and never read: on a blueprint of thousands of tags that was a third
+  // of the parse.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     yaml = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
   } catch (error) {
@@ -73,6 +78,8 @@ export function parseStageDocument(text: string, language: SourceLanguage, optio
     const reason = /call stack/i.test((error as Error).message) ? 'it nests too deeply (thousands of levels); no stage does' : (error as Error).message;
     const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document cannot be parsed: ${reason}.` };
     return { text, language, yaml, value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   const syntaxErrors: SyntaxProblem[] = [];
   const seen = new Set<string>();
@@ -129,6 +136,8 @@ function jsonSyntaxErrors(text: string, yamlAlreadyFailed: boolean): SyntaxProbl
 
 /** A key as one segment of a JSON pointer (RFC 6901): `~` → `~0`, `/` → `~1`. */
 export function escapePointerSegment(segment: string): string {
+  // Nearly every key is a plain word: no regular expression for those.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
