@@ -304,7 +304,7 @@ export function requiredFieldLines(entry: ModelIndexEntry, fields: readonly stri
   for (const field of fields) {
     const property = schema?.properties?.[field];
     if (!property) continue;
-    const placeholder = property.type === 'string' && !property.enum ? `\${${tabStop}:${example(field)}}` : placeholderFor(property, 'yaml').replace(/\$\{?1/g, `\${${tabStop}`).replace(/\$1\b/g, `$${tabStop}`);
+    const placeholder = property.type === 'string' && !property.enum ? `\${${tabStop}:${example(field)}}` : placeholderFor(property, 'yaml').replace(/\$\{1(?=[:|])/g, `\${${tabStop}`).replace(/\$1(?!\d)/g, `$${tabStop}`);
     lines.push(`${field}:${placeholder.startsWith('\n') ? '' : ' '}${placeholder}`);
     tabStop++;
   }

@@ -16,7 +16,7 @@ import { fieldValueCompletions, keyItems, requiredFieldLines, type CompletionCon
 import { modelDocumentation } from '../fieldDocs';
 import type { ReferenceInsert } from '../references';
 import type { StageFile } from '../stageFile';
-import { blueprintCursor, isEntryList, withinEntry, type BlueprintCursor } from './cursor';
+import { blueprintCursor, isEntryList, siblingKeys, withinEntry, type BlueprintCursor } from './cursor';
 import { entryAt, entrySchema } from './entryAt';
 import { ENTRY_KEY_DOCS, STATE_DOCS, type EntryKey } from './entryKeyDocs';
 import { tagArgumentCompletions, tagItems } from './tagCompletion';
@@ -28,6 +28,7 @@ interface Place {
   readonly cursor: BlueprintCursor;
   readonly entry: BlueprintEntry | undefined;
   readonly position: Position;
+  readonly offset: number;
   readonly insert: ReferenceInsert;
 }
 
@@ -39,7 +40,7 @@ export function completeBlueprint(file: StageFile, bp: BlueprintDocument, textDo
   const offset = textDocument.offsetAt(position);
   const cursor = blueprintCursor(file.text, offset, position);
   if (!cursor) return EMPTY;
-  const place: Place = { file, bp, catalog, cursor, entry: entryAt(bp, offset), position, insert };
+  const place: Place = { file, bp, catalog, cursor, entry: entryAt(bp, offset), position, offset, insert };
   if (cursor.kind !== 'key') {
     const inTag = tagArgumentCompletions({ bp, catalog, entry: place.entry, valueText: cursor.valueText, position });
     if (inTag) return { isIncomplete: false, items: inTag };
@@ -84,9 +85,9 @@ const ENTRY_KEY_SNIPPETS: Readonly<Record<EntryKey, string>> = {
 
 /** The entry keys not written yet, in the importer's order. */
 function entryKeyItems(place: Place, entry: BlueprintEntry | undefined): CompletionItem[] {
-  const present = entry?.fields ?? {};
   const typed = place.cursor.valueText;
-  return ENTRY_KEYS.filter((key) => !(key in present) || key === typed).map((key, i) => ({
+  const written = entry ? new Set([...Object.keys(entry.fields ?? {}), ...siblingKeys(place.file.text, place.offset)]) : new Set<string>();
+  return ENTRY_KEYS.filter((key) => !written.has(key) || key === typed).map((key, i) => ({
     label: key,
     kind: CompletionItemKind.Property,
     detail: key === 'model' ? 'required' : 'entry key',
@@ -126,9 +127,10 @@ function stateItems({ cursor }: Place): CompletionItem[] {
 }
 
 /** The model's fields not yet in the entry's body (identifiers and attrs merged); identifiers offer the natural keys first. */
-function bodyKeyItems({ bp, catalog, cursor }: Place, entry: BlueprintEntry, model: ModelIndexEntry, part: 'identifiers' | 'attrs'): CompletionItem[] {
+function bodyKeyItems({ bp, catalog, cursor, file, offset }: Place, entry: BlueprintEntry, model: ModelIndexEntry, part: 'identifiers' | 'attrs'): CompletionItem[] {
   const body = entryBodyDocument(bp, entry, model).value;
-  const present = isPlainObject(body) ? body : {};
+  const present: Record<string, unknown> = { ...(isPlainObject(body) ? body : {}) };
+  for (const key of siblingKeys(file.text, offset)) present[key] = true;
   const context: CompletionContext = { kind: 'key', range: cursor.range, typed: cursor.valueText, quoted: false };
   const items = keyItems(model, catalog, present, context, 'yaml');
   if (part === 'attrs') return items;

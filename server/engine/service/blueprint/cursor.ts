@@ -85,3 +85,42 @@ export function withinEntry(path: readonly string[]): readonly string[] | undefi
 export function isEntryList(path: readonly string[]): boolean {
   return path[0] === 'entries' && (path.length === 1 || (path.length === 2 && path[1] !== ITEM));
 }
+
+/**
+ * The keys written beside the line at `offset` (same indentation, same mapping): what the parse
+ * may have lost while the line is unfinished (`ti` between two keys makes the mapping an error).
+ */
+export function siblingKeys(text: string, offset: number): Set<string> {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const column = (LINE.exec(text.slice(lineStart, offset))?.[1] ?? '').length;
+  const keys = new Set<string>();
+  const lineEnd = text.indexOf('\n', offset);
+  // Upwards the first line of a list item (`- model: x`) still belongs; downwards it starts the next one.
+  scanLines(text, lineStart - 1, -1, (indent, dashes, key) => sibling(keys, column, indent, dashes, key, true));
+  if (lineEnd >= 0) scanLines(text, lineEnd + 1, 1, (indent, dashes, key) => sibling(keys, column, indent, dashes, key, false));
+  return keys;
+}
+
+/** Adds the line's key when it is a sibling; false once the line leaves the mapping. */
+function sibling(keys: Set<string>, column: number, indent: number, dashes: string, key: string | undefined, upwards: boolean): boolean {
+  const keyColumn = indent + dashes.length;
+  if (indent < column) {
+    if (upwards && dashes && keyColumn === column && key !== undefined) keys.add(key);
+    return false;
+  }
+  if (keyColumn === column && !dashes && key !== undefined) keys.add(key);
+  return true;
+}
+
+/** Calls `visit` for each non-blank line from `from` in `direction` until it returns false. */
+function scanLines(text: string, from: number, direction: 1 | -1, visit: (indent: number, dashes: string, key: string | undefined) => boolean): void {
+  for (let at = from; at >= 0 && at < text.length; ) {
+    const start = direction === 1 ? at : text.lastIndexOf('\n', at - 1) + 1;
+    const found = text.indexOf('\n', start);
+    const end = found < 0 ? text.length : found;
+    at = direction === 1 ? end + 1 : start - 1;
+    const [, indent = '', dashes = '', rest = ''] = LINE.exec(text.slice(start, end)) ?? [];
+    if ((rest.trim() === '' && dashes === '') || rest.startsWith('#')) continue;
+    if (!visit(indent.length, dashes, KEY_LINE.exec(rest)?.[1]?.replace(/^["']|["']$/g, ''))) return;
+  }
+}

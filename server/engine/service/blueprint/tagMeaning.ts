@@ -136,16 +136,27 @@ const MODES: Readonly<Record<string, (truths: boolean[]) => boolean>> = {
 };
 
 function truthMeaning(tag: TaggedValue): string | undefined {
-  if (!Array.isArray(tag.value) || !tag.value.every(literal)) return undefined;
-  if (tag.tag === '!If') {
-    const [condition, whenTrue, whenFalse] = tag.value as unknown[];
-    if (tag.value.length === 1) return `Resolves to \`${pythonTruth(condition)}\`.`;
-    return tag.value.length >= 3 ? `Resolves to ${render(pythonTruth(condition) ? whenTrue : whenFalse)}.` : undefined;
+  const result = evaluate(tag);
+  return result ? `Resolves to ${render(result.value)}.` : undefined;
+}
+
+/** The value of a literal, or of a `!Condition`/`!If` over literals (nested ones too); undefined when a tag's result is needed. */
+function evaluate(value: unknown): { value: unknown } | undefined {
+  if (!(value instanceof TaggedValue)) return literal(value) ? { value } : undefined;
+  if (!Array.isArray(value.value)) return undefined;
+  const items = value.value as unknown[];
+  if (value.tag === '!If') {
+    const condition = evaluate(items[0]);
+    if (!condition) return undefined;
+    if (items.length === 1) return { value: pythonTruth(condition.value) };
+    return items.length >= 3 ? evaluate(pythonTruth(condition.value) ? items[1] : items[2]) : undefined;
   }
-  const [mode, ...values] = tag.value as unknown[];
+  if (value.tag !== '!Condition') return undefined;
+  const [mode, ...rest] = items;
   const combine = typeof mode === 'string' ? MODES[mode.toUpperCase()] : undefined;
-  if (!combine || values.length === 0) return undefined;
-  return `Resolves to \`${combine(values.map(pythonTruth))}\`.`;
+  const values = rest.map(evaluate);
+  if (!combine || values.length === 0 || values.some((v) => v === undefined)) return undefined;
+  return { value: combine(values.map((v) => pythonTruth(v!.value))) };
 }
 
 function findMeaning(tag: TaggedValue, { catalog, references }: MeaningContext): string | undefined {
