@@ -265,6 +265,10 @@ describe('blueprint features over LSP', () => {
             { range: typedRange(position, 0), newText: '!Find [authentik_flows.flow, [slug, default-password-change]]' },
           ],
         );
+        const withFind = LOGIN.replace('      backends:', '      configure_flow: !Find [authentik_flows.flow, [slug, default-password-change]]\n      backends:');
+        const tag = await hover(withFind, at(withFind, '!Find', 2));
+        assert.deepEqual(tag.range, rangeOf(withFind, '!Find [authentik_flows.flow, [slug, default-password-change]]'));
+        assert.ok((tag.contents as MarkupContent).value.includes('\n\nOn https://auth.example.test: **Change your password** (pk `11111111-1111-4111-8111-111111111111`).\n\n'), (tag.contents as MarkupContent).value);
       } finally {
         await client.notify(SetObjectIndexNotification.method, null);
       }
@@ -285,6 +289,12 @@ describe('blueprint features over LSP', () => {
       const result = await hover(LOGIN, at(LOGIN, 'login-password', 2));
       assert.deepEqual(result.range, rangeOf(LOGIN, 'login-password'));
       assert.match((result.contents as MarkupContent).value, /^\*\*name\*\* · `string` · required/);
+    });
+
+    it('counts the !KeyOf that name an id', async () => {
+      const result = await hover(LOGIN, at(LOGIN, 'id: flow', 5));
+      assert.deepEqual(result.range, inner(LOGIN, 'id: flow', 'flow'));
+      assert.match((result.contents as MarkupContent).value, /^\*\*id: flow\*\* \(entry 1\)\n\nNamed by 1 `!KeyOf`\. /);
     });
 
     it('describes the entry\'s model: title, description, API path and whether the importer allows it', async () => {

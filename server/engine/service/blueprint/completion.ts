@@ -45,10 +45,16 @@ export function completeBlueprint(file: StageFile, bp: BlueprintDocument, textDo
     const inTag = tagArgumentCompletions({ bp, catalog, entry: place.entry, valueText: cursor.valueText, position });
     if (inTag) return { isIncomplete: false, items: inTag };
   }
-  if (isEntryList(cursor.path)) return { isIncomplete: false, items: cursor.kind === 'item' ? [...newEntrySnippets(place, ''), ...entryKeyItems(place, undefined)] : cursor.kind === 'key' ? newEntrySnippets(place, '- ') : [] };
+  if (isEntryList(cursor.path)) return { isIncomplete: false, items: entryListItems(place) };
   const inEntry = withinEntry(cursor.path);
   if (!inEntry) return cursor.kind === 'key' ? EMPTY : { isIncomplete: false, items: tagItems({ valueText: cursor.valueText, position }) };
   return entryCompletions(place, inEntry);
+}
+
+/** In the `entries` list: a new entry after `- ` (or the first key of one), a whole `- model:` on a bare line. */
+function entryListItems(place: Place): CompletionItem[] {
+  if (place.cursor.kind === 'item') return [...newEntrySnippets(place, ''), ...entryKeyItems(place, undefined)];
+  return place.cursor.kind === 'key' ? newEntrySnippets(place, '- ') : [];
 }
 
 function entryCompletions(place: Place, inEntry: readonly string[]): CompletionList {

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../../document/stageDocument';
 import type { BlueprintDocument, BlueprintEntry } from '../../blueprint/blueprintDocument';
 import { resolveBlueprintModel, type BlueprintModel } from '../../blueprint/blueprintModels';
+import { entryLinks } from '../../blueprint/entryIds';
 import { blueprintTag } from '../../blueprint/tags';
 import type { SchemaCatalog } from '../../schema/catalog';
 import { modelDocumentation } from '../fieldDocs';
@@ -45,8 +46,15 @@ function entryKeyHover(bp: BlueprintDocument, entry: BlueprintEntry, offset: num
     if (offset < location.value.start || offset > location.value.end) continue;
     if (key === 'model' && entry.model !== undefined) return { value: modelHover(resolveBlueprintModel(entry.model, catalog), catalog), span: location.value };
     if (key === 'state' && entry.state !== undefined) return { value: `**state: ${entry.state}**\n\n${STATE_DOCS[entry.state]}`, span: location.value };
+    if (key === 'id' && entry.id !== undefined) return { value: idHover(bp, entry.id, entry.index), span: location.value };
   }
   return undefined;
+}
+
+function idHover(bp: BlueprintDocument, id: string, index: number): string {
+  const uses = entryLinks(bp).references.filter((ref) => ref.id === id);
+  const later = uses.filter((ref) => ref.entry.index > index).length;
+  return `**id: ${id}** (entry ${index + 1})\n\nNamed by ${uses.length} \`!KeyOf\`${uses.length === 1 ? '' : 's'}${uses.length > later ? `, ${uses.length - later} of them not after this entry (they fail)` : ''}. ${ENTRY_KEY_DOCS.id}`;
 }
 
 function modelHover(model: BlueprintModel, catalog: SchemaCatalog): string {
