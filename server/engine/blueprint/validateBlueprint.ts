@@ -22,7 +22,8 @@ import { checkBlueprintTags, type TagCheckContext } from './tagChecks';
 import { blueprintModelNames } from './blueprintModels';
 
 const TOP_LEVEL_KEYS = ['version', 'metadata', 'context', 'entries'];
-const ENTRY_KEYS = ['model', 'id', 'identifiers', 'attrs', 'state', 'conditions', 'permissions'];
+/** The keys of an entry (`common.BlueprintEntry`), in the order the editor offers them. */
+export const ENTRY_KEYS = ['model', 'id', 'identifiers', 'attrs', 'state', 'conditions', 'permissions'] as const;
 
 /** Diagnostics in document order, offsets into the blueprint's text. */
 export function validateBlueprint(bp: BlueprintDocument, catalog: SchemaCatalog, references?: ReferenceIndex): StageDiagnostic[] {
@@ -203,7 +204,7 @@ class EntryChecker {
       return;
     }
     for (const key of Object.keys(fields)) {
-      if (ENTRY_KEYS.includes(key)) continue;
+      if ((ENTRY_KEYS as readonly string[]).includes(key)) continue;
       const suggestion = closestMatch(key, ENTRY_KEYS);
       sink.add(sink.keySpan(`${entry.pointer}${fieldPointer(key)}`), 'warning', 'unknown-key', `${key} is not a key of a blueprint entry: the loader ignores it.${suggestion ? ` Did you mean ${suggestion}?` : ''}`, suggestion ? { kind: 'rename-key', to: suggestion } : undefined);
     }
