@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const root = new URL('../..', import.meta.url).pathname;
 const from = join(root, 'dist', 'screenshots');
 const to = join(root, 'images', 'screenshots');
-export const readmeScreenshots = ['diagnostics-hover.png', 'completion.png', 'stages-tree.png', 'conflict-diff.png', 'references.png', 'tree-agreement.png'];
+export const readmeScreenshots = ['diagnostics-hover.png', 'completion.png', 'stages-tree.png', 'conflict-diff.png', 'references.png', 'tree-agreement.png', 'blueprint.png'];
 const MAX_BYTES = 300 * 1024;
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -30,6 +30,9 @@ export const workbenchSettings = {
   'workbench.startupEditor': 'none',
   // Hovers below the line they are about: the references screenshot keeps the lines above in view.
   'editor.hover.above': false,
+  // Completion lists show the language server's items only, not every word of the file: tests and
+  // screenshots of id and model completion would pass on words alone.
+  'editor.wordBasedSuggestions': 'off',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
   'workbench.tips.enabled': false,

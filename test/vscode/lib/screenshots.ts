@@ -34,6 +34,11 @@ const CONFLICT_FIELD = 'failed_attempts_before_cancel';
 /** The seeded stage whose references the references step shows, and the stage it points at. */
 const REFERENCES_STAGE = 'default-authentication-identification';
 const REFERENCED_STAGE = 'default-authentication-password';
+/** The example blueprint with mistakes (examples/<file>): a line with an error, and the !KeyOf whose id is completed again. */
+const BLUEPRINT_FILE = 'blueprints/enrollment-draft.yaml';
+const BLUEPRINT_ERROR_LINE = 'title: !Format';
+const BLUEPRINT_KEYOF_ID = 'username';
+const BLUEPRINT_KEYOF_LINE = `        - !KeyOf ${BLUEPRINT_KEYOF_ID}`;
 
 interface Rect {
   left: number;
@@ -149,6 +154,16 @@ async function hoverSquiggle(page: Page, lineText: string, expect: string): Prom
   throw new Error(`no hover saying "${expect}" on the squiggle of "${lineText}" within ${seconds(STEP_TIMEOUT)}; last seen: ${seen}`);
 }
 
+/** Ctrl+P, the file's path, Enter once a row showing `row` is listed. */
+async function quickOpen(page: Page, path: string, row: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input').first();
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(path);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: row }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+}
+
 /** F1, the command's title, Enter (once the palette lists it). */
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -157,6 +172,14 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await page.keyboard.press('Enter');
+}
+
+/** Hides the panel (Problems, …) when it shows: the command is only in the palette while it does. */
+async function hidePanel(page: Page): Promise<void> {
+  const panel = page.locator('.part.panel').first();
+  if (!(await panel.isVisible())) return;
+  await runCommand(page, 'View: Hide Panel');
+  await panel.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
 }
 
 /** Types `value` into the input box titled `title` (waited for) and presses Enter. */
@@ -241,12 +264,7 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
 
     await step('Quick Open opens examples/broken.stage.yaml as an authentik stage', async () => {
       const p = page!;
-      await p.keyboard.press('Control+P');
-      const input = p.locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input').first();
-      await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      await input.fill('broken.stage.yaml');
-      await p.locator('.quick-input-widget .monaco-list-row', { hasText: 'broken.stage.yaml' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      await p.keyboard.press('Enter');
+      await quickOpen(p, 'broken.stage.yaml', 'broken.stage.yaml');
       await lineBox(p, 'token_expiry');
       const mode = p.locator('[id="status.editor.mode"]');
       await mode.filter({ hasText: 'authentik Stage (YAML)' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
@@ -283,6 +301,27 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       return shoot(p, 'problems.png');
     });
 
+    await step('a blueprint under its own name (examples/blueprints/enrollment-draft.yaml, YAML mode) shows its errors and completes !KeyOf ids (blueprint.png)', async () => {
+      const p = page!;
+      await p.keyboard.press('Escape');
+      // The Problems panel of the earlier step takes half the height.
+      await hidePanel(p);
+      await quickOpen(p, BLUEPRINT_FILE, 'enrollment-draft.yaml');
+      await p.locator('[id="status.editor.mode"]').filter({ hasText: /^\s*YAML\s*$/ }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      // The language server's error (two placeholders, one argument), in view beside the list below.
+      await squiggleOn(p, BLUEPRINT_ERROR_LINE);
+      // A !KeyOf's id taken away by the keyboard, then Ctrl+Space: the ids on offer.
+      const line = lineNumberOf(BLUEPRINT_FILE, BLUEPRINT_KEYOF_LINE);
+      await goToLine(p, line);
+      await p.keyboard.press('End');
+      for (let i = 0; i < BLUEPRINT_KEYOF_ID.length; i++) await p.keyboard.press('Backspace');
+      await p.keyboard.press('Control+Space');
+      const widget = p.locator('.editor-widget.suggest-widget.visible');
+      await widget.locator('.monaco-list-row', { hasText: BLUEPRINT_KEYOF_ID }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      await squiggleOn(p, BLUEPRINT_ERROR_LINE);
+      return shoot(p, 'blueprint.png');
+    });
+
     await step('"authentik: Add Server…" connects to the sandbox: the status bar shows the server and version', async () => {
       const p = page!;
       const sb = sandbox!;
@@ -300,9 +339,8 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
 
     await step(`the Stages view lists the sandbox's stages by name, e.g. ${SANDBOX_STAGE} (stages-tree.png)`, async () => {
       const p = page!;
-      // The Problems panel of the earlier step takes half the height: close it.
-      await runCommand(p, 'View: Hide Panel');
-      await p.locator('.part.panel').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT }).catch(() => undefined);
+      // The Problems panel of an earlier step takes half the height: closed, if it is still open.
+      await hidePanel(p);
       await p.locator('.part.activitybar a.action-label[aria-label^="authentik"]').first().click();
       await treeRow(p, 'sandbox').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       const type = treeRow(p, SANDBOX_STAGE_TYPE);
