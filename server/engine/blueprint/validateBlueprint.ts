@@ -8,6 +8,7 @@
 import { fieldPointer, type Span } from '../document/stageDocument';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import type { ReferenceIndex } from '../references/referenceIndex';
+import { referenceValuesOf } from '../references/referenceValues';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { ModelIndexEntry } from '../schema/types';
 import { closestMatch } from '../util/closest';
@@ -17,6 +18,7 @@ import { ENTRY_STATES, type BlueprintDocument, type BlueprintEntry } from './blu
 import { resolveBlueprintModel, type BlueprintModel } from './blueprintModels';
 import { entryBodyDocument } from './entryBody';
 import { existingObject } from './existingObject';
+import { checkBlueprintFinds } from './findMatchChecks';
 import { checkEntryLinks } from './linkChecks';
 import { checkBlueprintTags, type TagCheckContext } from './tagChecks';
 import { blueprintModelNames } from './blueprintModels';
@@ -56,6 +58,8 @@ export class DiagnosticSink {
 
 class BlueprintValidator {
   private readonly sink: DiagnosticSink;
+  /** Start offsets of the `!Find` tags the stage rules judged against the server (reference fields of entry bodies). */
+  private readonly judgedFinds = new Set<number>();
 
   constructor(
     private readonly bp: BlueprintDocument,
@@ -80,6 +84,9 @@ class BlueprintValidator {
     }
     checkEntryLinks(this.bp, this.sink);
     this.checkTags();
+    if (this.references) {
+      for (const finding of checkBlueprintFinds(this.bp, this.catalog, this.references, this.judgedFinds)) this.sink.add(this.sink.valueSpan(finding.pointer), finding.severity, finding.code, finding.message, finding.fix);
+    }
     return this.sink.out;
   }
 
@@ -281,7 +288,14 @@ class BlueprintValidator {
       }
     }
     const options: EntryBodyOptions = { entry: model, required: requiredMode(entry, existing) };
-    for (const d of validateEntryBody(entryBodyDocument(this.bp, entry, model), this.catalog, this.references, options)) this.sink.out.push(d);
+    const body = entryBodyDocument(this.bp, entry, model);
+    if (this.references) {
+      for (const ref of referenceValuesOf(body)) {
+        const start = ref.value instanceof TaggedValue ? body.locations.get(ref.pointer)?.value.start : undefined;
+        if (start !== undefined) this.judgedFinds.add(start);
+      }
+    }
+    for (const d of validateEntryBody(body, this.catalog, this.references, options)) this.sink.out.push(d);
   }
 }
 
