@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { globToRegExp } from '@authentik-stages/engine';
 import { argumentError, progress } from './output';
 
 const MAGIC = /[*?[{]/;
@@ -14,36 +15,8 @@ export function hasGlob(pattern: string): boolean {
   return MAGIC.test(pattern);
 }
 
-/** `**` any depth, `*` and `?` within a segment, `{a,b}` alternatives, `[abc]` classes. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        const slash = pattern[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '{') {
-      const close = pattern.indexOf('}', i);
-      if (close === -1) out += '\\{';
-      else {
-        out += `(?:${pattern.slice(i + 1, close).split(',').map((p) => p.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
-        i = close;
-      }
-    } else if (c === '[') {
-      const close = pattern.indexOf(']', i);
-      if (close === -1) out += '\\[';
-      else {
-        out += `[${pattern.slice(i + 1, close).replace(/^!/, '^')}]`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^$()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
+/** The patterns' one reading, shared with the language server's `authentik.files.extraPatterns`. */
+export { globToRegExp };
 
 /** What a file system entry is, for messages: `a directory`, `a FIFO (named pipe)`, …; undefined for a regular file. */
 export function notRegular(stats: Stats): string | undefined {
