@@ -135,7 +135,8 @@ export function resolveFiles(args: string[], cwd: string, filter: FileFilter = E
       const under = folder === '.' ? '' : `${hasGlob(folder) ? escapeGlob(folder) : folder}/`;
       const { files: found } = expandGlob(`${under}**/*.{yaml,yml,json}`, cwd);
       const kept = found.filter((file) => add(file, 'folder'));
-      if (kept.length === 0) throw argumentError(`${arg} holds no stage files (*.stage.yaml, *.stage.yml, *.stage.json) or authentik blueprints`);
+      // Nothing of ours in it: as for a command that takes no folder, name a file or a glob.
+      if (kept.length === 0) requireRegularFile(arg, cwd, 'stage file', stats);
       continue;
     }
     if (stats || !hasGlob(arg)) {
