@@ -4,7 +4,7 @@
  */
 import type { SchemaCatalog } from '../schema/catalog';
 import type { ModelIndexEntry } from '../schema/types';
-import { closestMatch } from '../util/closest';
+import { closestMatch, closestMatches } from '../util/closest';
 
 /** The importer's one meta model: applies another blueprint (authentik/blueprints/v1/meta/apply_blueprint.py). */
 export const META_APPLY_BLUEPRINT = 'authentik_blueprints.metaapplyblueprint';
@@ -69,15 +69,25 @@ export function resolveBlueprintModel(written: string, catalog: SchemaCatalog): 
   const names = blueprintModelNames(catalog);
   const suggestion = names.find((n) => n.toLowerCase() === written.toLowerCase()) ?? closestMatch(written, names);
   const caseNote = suggestion?.toLowerCase() === written.toLowerCase() ? ' The app label is case-sensitive.' : '';
+  const others = closestMatches(written, names).filter((name) => name !== suggestion);
+  const close = others.length ? ` Close ones: ${others.join(', ')}.` : '';
   return {
     kind: 'unknown',
-    message: `model: "${written}" is not a model of authentik ${catalog.version}: the importer fails with "App or Model does not exist".${caseNote}${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
+    message: `model: "${written}" is not a model of authentik ${catalog.version}: the importer fails with "App or Model does not exist".${caseNote}${suggestion ? ` Did you mean ${suggestion}?` : ''}${close}`,
     ...(suggestion ? { suggestion } : {}),
   };
 }
 
+const modelNamesOf = new WeakMap<SchemaCatalog, readonly string[]>();
+
 /** Every model a blueprint entry may name, sorted: what completion offers. */
-export function blueprintModelNames(catalog: SchemaCatalog): string[] {
+export function blueprintModelNames(catalog: SchemaCatalog): readonly string[] {
+  let known = modelNamesOf.get(catalog);
+  if (!known) modelNamesOf.set(catalog, (known = collectModelNames(catalog)));
+  return known;
+}
+
+function collectModelNames(catalog: SchemaCatalog): string[] {
   const names = new Set<string>([...catalog.index.modelNames, ...catalog.models.map((m) => m.model), ...catalog.objects.map((m) => m.model), META_APPLY_BLUEPRINT]);
   for (const refused of Object.keys(NOT_IMPORTABLE)) names.delete(refused);
   return [...names].sort();
