@@ -3,7 +3,7 @@
  * service. It gets its connection and default catalog from the caller, so tests and other
  * transports can reuse it. Each handler looks the document up and delegates.
  */
-import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type CancellationToken, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type CancellationToken, type Connection, type InitializeResult, type ServerCapabilities } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText, type RenameRefusal } from '@authentik-stages/engine';
 import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetObjectIndexNotification, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
@@ -16,6 +16,19 @@ export interface ServerOptions {
   /** The catalog used until a client sends another OpenAPI document. */
   loadDefaultCatalog: () => SchemaCatalog;
 }
+
+/** Definition, references and rename serve blueprints' entry ids; the rest stage files and blueprints alike. */
+const CAPABILITIES: ServerCapabilities = {
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+  completionProvider: { triggerCharacters: [':', ' ', '"', '-'] },
+  hoverProvider: true,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  documentSymbolProvider: { label: 'authentik stages' },
+  inlayHintProvider: true,
+  definitionProvider: true,
+  referencesProvider: true,
+  renameProvider: { prepareProvider: true },
+};
 
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
@@ -58,20 +71,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     useSettings(readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings, settings));
-    return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: [':', ' ', '"', '-'] },
-        hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        documentSymbolProvider: { label: 'authentik stages' },
-        inlayHintProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-      },
-      serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION },
-    };
+    return { capabilities: CAPABILITIES, serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION } };
   });
   connection.onInitialized(() => void pullSettings().then(revalidateAll));
   connection.onDidChangeConfiguration((change) => {
