@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { documentKind, isStage, pushRefusal, type DocumentFacts } from '../client/src/ui/documentKind';
+import { blueprintOf, documentKind, isStage, pushRefusal, type DocumentFacts } from '../client/src/ui/documentKind';
 import { StartWhenUsed } from '../client/src/ui/startWhenUsed';
 
 const BLUEPRINT = `version: 1
@@ -71,6 +71,19 @@ describe('documentKind', () => {
     assert.equal(documentKind(doc('markdown', '/w/README.md', BLUEPRINT)), 'other');
   });
 
+  it('decides as the language server does: the line starts say blueprint, the parse must agree', () => {
+    // `entries:` starts a line, but of a second YAML document: the first one's top level has no entries key.
+    const lookalike = 'version: 1\nname: a stage\n---\nentries: []\n';
+    assert.equal(documentKind(doc('yaml', '/w/lookalike.yaml', lookalike)), 'other');
+    assert.equal(isStage(doc('yaml', '/w/lookalike.stage.yaml', lookalike)), true);
+    const parsed = blueprintOf(doc('authentik-stage-yaml', '/w/login.stage.yaml', BLUEPRINT));
+    assert.deepEqual(
+      parsed?.entries.map((e) => [e.model, e.id]),
+      [['authentik_flows.flow', 'flow']],
+    );
+    assert.equal(blueprintOf(doc('yaml', '/w/docker-compose.yaml', COMPOSE)), undefined);
+  });
+
   it('reads the text of a file that cannot be a stage only when it asks for the kind, and never for isStage', () => {
     const compose = doc('yaml', '/w/docker-compose.yaml', BLUEPRINT);
     assert.equal(isStage(compose), false);
@@ -86,7 +99,7 @@ describe('pushRefusal', () => {
     const refusal = pushRefusal('flows/login.stage.yaml', BLUEPRINT);
     assert.ok(refusal);
     assert.match(refusal, /^flows\/login\.stage\.yaml is an authentik blueprint/);
-    assert.match(refusal, /not pushed/);
+    assert.match(refusal, /not a stage file: push, pull and diff work on stage files/);
     assert.match(refusal, /blueprints folder|Blueprints/);
   });
 

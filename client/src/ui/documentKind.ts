@@ -2,9 +2,16 @@
  * What a document is to the extension, without VS Code: a stage file (pushed, pulled, code lenses,
  * references), an authentik blueprint (the language server's features only: authentik applies
  * blueprints itself, so nothing pushes one), or any other file (nothing from us). Decided from the
- * language mode, the name and, for YAML, a quick look at the text.
+ * language mode, the name and, for YAML, the text: the engine's `parseBlueprint` (a quick look at
+ * the line starts, a parse only when they say blueprint), as the language server and the command
+ * line decide, so all three agree on every file.
  */
-import { looksLikeBlueprint } from '@authentik-stages/engine';
+import { parseBlueprint, type BlueprintDocument } from '@authentik-stages/engine';
+
+/** A blueprint's text (the parse runs only past the engine's quick look). */
+function isBlueprintText(text: string): boolean {
+  return parseBlueprint(text) !== undefined;
+}
 
 export const STAGE_LANGUAGES: readonly string[] = ['authentik-stage-yaml', 'authentik-stage-json'];
 
@@ -26,17 +33,22 @@ function namedAsStage(document: DocumentFacts): boolean {
   return STAGE_LANGUAGES.includes(document.languageId) || STAGE_FILE_NAME.test(document.path);
 }
 
-export function documentKind(document: DocumentFacts): DocumentKind {
-  const stageByName = namedAsStage(document);
+/** The document's blueprint, when it is one: a YAML document (whatever its name) whose text is one. */
+export function blueprintOf(document: DocumentFacts): BlueprintDocument | undefined {
   const json = document.languageId === 'authentik-stage-json' || /\.json$/i.test(document.path);
+  if (json || !(document.languageId === 'yaml' || namedAsStage(document))) return undefined;
+  return parseBlueprint(document.text());
+}
+
+export function documentKind(document: DocumentFacts): DocumentKind {
   // Content wins over the name: a blueprint saved as `x.stage.yaml` is still no stage to push.
-  if (!json && (document.languageId === 'yaml' || stageByName) && looksLikeBlueprint(document.text())) return 'blueprint';
-  return stageByName ? 'stage' : 'other';
+  if (blueprintOf(document)) return 'blueprint';
+  return namedAsStage(document) ? 'stage' : 'other';
 }
 
 /** A file on disk (no language mode): a blueprint when it is YAML and its text looks like one. */
 export function isBlueprintFile(path: string, text: string): boolean {
-  return !/\.json$/i.test(path) && looksLikeBlueprint(text);
+  return !/\.json$/i.test(path) && isBlueprintText(text);
 }
 
 /** A stage file: the text is read only for a file named or marked as one. */
@@ -45,10 +57,10 @@ export function isStage(document: DocumentFacts): boolean {
 }
 
 /**
- * Why a push of this file is refused, or undefined when it may go ahead: a blueprint is applied by
- * authentik's blueprint importer, and pushing it as a stage would send what no stage endpoint takes.
+ * Why a push, pull or diff of this file is refused, or undefined when it may go ahead: a blueprint
+ * is applied by authentik's blueprint importer, and no stage endpoint takes it.
  */
 export function pushRefusal(name: string, text: string): string | undefined {
   if (!isBlueprintFile(name, text)) return undefined;
-  return `${name} is an authentik blueprint (its top level has version and entries), not a stage file, so it was not pushed. authentik applies blueprints itself: put the file in its blueprints folder or add it under Customization → Blueprints.`;
+  return `${name} is an authentik blueprint (its top level has version and entries), not a stage file: push, pull and diff work on stage files, so nothing was sent or compared. authentik applies blueprints itself: put the file in its blueprints folder or add it under Customization → Blueprints.`;
 }

@@ -6,13 +6,14 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { parseBlueprint, parseStageDocument, splitDocuments, type ObjectIndex } from '@authentik-stages/engine';
+import { parseStageDocument, splitDocuments, type ObjectIndex } from '@authentik-stages/engine';
 import { SetObjectIndexNotification } from '@authentik-stages/protocol';
 import { blueprintIndexNeeds } from '../sync/blueprintIndexNeeds';
 import { buildObjectIndex, referencedModels, usesEmailTemplates } from '../sync/objectIndex';
+import { blueprintOf, isStage } from '../ui/documentKind';
 import { ReferenceIndexKeeper } from '../ui/referenceIndexKeeper';
 import type { ConnectionManager } from './connection';
-import { documentLanguage, isStageDocument } from './workspace';
+import { documentFacts, documentLanguage } from './workspace';
 
 export class ReferenceIndexService implements vscode.Disposable {
   private readonly keeper: ReferenceIndexKeeper;
@@ -63,14 +64,15 @@ export class ReferenceIndexService implements vscode.Disposable {
 
   private scan(document: vscode.TextDocument): void {
     if (!this.connection.connected()) return;
-    // Any YAML document may be a blueprint (the language server decides by content, as here).
-    const blueprint = document.languageId === 'yaml' || isStageDocument(document) ? parseBlueprint(document.getText()) : undefined;
+    // Any YAML document may be a blueprint, also one named like a stage file (decided by content, as the language server does).
+    const facts = documentFacts(document);
+    const blueprint = blueprintOf(facts);
     if (blueprint) {
       const needs = blueprintIndexNeeds([blueprint], this.connection.catalog());
       this.keeper.want(needs.models, { listings: needs.listings });
       return;
     }
-    if (!isStageDocument(document)) return;
+    if (!isStage(facts)) return;
     const language = documentLanguage(document);
     const values = splitDocuments(document.getText(), language).map((chunk) => parseStageDocument(chunk.text, language).value);
     this.keeper.want(referencedModels(values), { emailTemplates: usesEmailTemplates(values) });

@@ -159,8 +159,9 @@ export class SyncService {
     return written;
   }
 
-  /** The stage documents of a saved file with a pk. */
+  /** The stage documents of a saved file with a pk (a blueprint has none: refused, saying why). */
   private stagesOf(uri: vscode.Uri): LocalStage[] {
+    refuseBlueprint(uri.fsPath);
     const file = parseStageFile(uri.fsPath, readStageText(uri.fsPath).text);
     return localStages(file, this.connection.catalog()).stages;
   }

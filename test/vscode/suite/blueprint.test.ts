@@ -202,7 +202,7 @@ describe('blueprints, told by their content', () => {
     assert.deepEqual(hovers ?? [], []);
   });
 
-  it('saving a blueprint with push-on-save on pushes nothing, also when it is named like a stage file', async () => {
+  it('saving a blueprint with push-on-save on pushes nothing, also when it is named like a stage file; Push refuses it', async () => {
     const namedLikeStage = writeWorkspaceFile(written, 'login-flow.stage.yaml', LOGIN_BLUEPRINT);
     await vscode.workspace.getConfiguration('authentik').update('pushOnSave', true, vscode.ConfigurationTarget.Workspace);
     // Any message a push on save would show (its failure, a question) is recorded, not shown.
@@ -221,10 +221,14 @@ describe('blueprints, told by their content', () => {
         assert.ok(await editor.document.save(), `${uri.fsPath} was saved`);
         await api.pushOnSave.idle();
       }
+      assert.deepEqual(shown, [], 'no push was tried (a push would have said how it went)');
+      // Asked for by name, the push refuses, saying why and what to do instead.
+      await vscode.commands.executeCommand('authentikStages.push', vscode.Uri.file(namedLikeStage));
     } finally {
       Object.assign(w, original);
     }
-    assert.deepEqual(shown, [], 'no push was tried (a push would have said how it went)');
+    assert.equal(shown.length, 1, shown.join(' | '));
+    assert.match(shown[0]!, /login-flow\.stage\.yaml is an authentik blueprint .*not a stage file.*Blueprints/);
     assert.match(readFileSync(namedLikeStage, 'utf8'), /# saved\n$/);
   });
 });
