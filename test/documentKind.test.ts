@@ -64,6 +64,16 @@ describe('documentKind', () => {
     assert.equal(isStage(doc('authentik-stage-json', '/w/prompt.stage.json', '{"version": 1, "entries": []}')), true, 'JSON is never a blueprint');
   });
 
+  it('a file matched by authentik.files.extraPatterns is a stage file, as the language server reads the patterns; a blueprint there is still a blueprint', () => {
+    const patterns = ['**/authentik/stages/*.{yaml,json}', '[broken'];
+    const under = (languageId: string, path: string, text: string): DocumentFacts => ({ ...doc(languageId, path, text), stagePatterns: patterns });
+    assert.equal(documentKind(under('yaml', '/w/authentik/stages/password.yaml', STAGE)), 'stage');
+    assert.equal(isStage(under('json', 'C:\\w\\authentik\\stages\\prompt.json', '{"model": "authentik_stages_prompt.promptstage"}')), true, 'Windows separators');
+    assert.equal(documentKind(under('yaml', '/w/authentik/stages/login-flow.yaml', BLUEPRINT)), 'blueprint');
+    assert.equal(documentKind(under('yaml', '/w/authentik/other/password.yaml', STAGE)), 'other');
+    assert.equal(documentKind(doc('yaml', '/w/authentik/stages/password.yaml', STAGE)), 'other', 'without the setting');
+  });
+
   it('any other YAML file is nothing of ours: nested version/entries keys are no top level', () => {
     assert.equal(documentKind(doc('yaml', '/w/docker-compose.yaml', COMPOSE)), 'other');
     assert.equal(documentKind(doc('yaml', '/w/only-version.yaml', 'version: 1\nitems: []\n')), 'other');
@@ -124,6 +134,12 @@ describe('StartWhenUsed', () => {
     g.document(doc('authentik-stage-yaml', '/w/login.stage.yaml', STAGE));
     assert.deepEqual(starts, ['/w/flows/login.yaml is an authentik blueprint']);
     assert.equal(g.reason, starts[0]);
+  });
+
+  it('a file of the user’s stage patterns starts it', () => {
+    const { gate: g, starts } = gate();
+    g.document({ ...doc('yaml', '/w/authentik/stages/password.yaml', STAGE), stagePatterns: ['**/authentik/stages/*.yaml'] });
+    assert.deepEqual(starts, ['/w/authentik/stages/password.yaml is a stage file']);
   });
 
   it('a stage file, the Stages view or an added server starts it too', () => {

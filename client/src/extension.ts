@@ -129,7 +129,8 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),
-    vscode.languages.registerCodeLensProvider(STAGE_LANGUAGES.map((language) => ({ language, scheme: 'file' })), new StageCodeLensProvider()),
+    // Plain YAML and JSON too: a file matched by authentik.files.extraPatterns is a stage file in those modes (the provider asks isStageDocument).
+    vscode.languages.registerCodeLensProvider([...STAGE_LANGUAGES, 'yaml', 'json'].map((language) => ({ language, scheme: 'file' })), new StageCodeLensProvider()),
     servers.onDidChange(() => {
       if (use.reason === undefined) use.need('a server was added');
       else void connection.refresh();

@@ -42,6 +42,6 @@ export { indexedObjects, objectByPk, type IndexedModel, type IndexedObject, type
 export { checkFind, FIND_TAG, fieldAcceptsObject, findApiQuery, findTagFor, findTagsIn, isFindTag, parseFindTag, type PlacedFindTag, type FindApiQuery, type FindParse, type FindProblem, type FindQuery, type FindValue } from './references/findTag';
 
 // Blueprints: authentik's configuration-as-code files, recognised by content and checked as its importer applies them.
-export { globMatches, globToRegExp } from './util/glob';
+export { compileGlobs, globMatches, globToRegExp } from './util/glob';
 export { isBlueprintRoot, looksLikeBlueprint, parseBlueprint, type BlueprintDocument, type BlueprintEntry, type EntryState } from './blueprint/blueprintDocument';
 export { blueprintModelNames, resolveBlueprintModel, type BlueprintModel } from './blueprint/blueprintModels';

@@ -6,19 +6,13 @@
  * else gets nothing from us.
  */
 import { fileURLToPath } from 'node:url';
-import { globToRegExp, isStageFileByName } from '@authentik-stages/engine';
+import { compileGlobs, isStageFileByName } from '@authentik-stages/engine';
 
 export type StageFileTest = (uri: string, languageId: string) => boolean;
 
 /** The test for these patterns; a pattern that cannot be read matches nothing (the others still work). */
 export function stageFileTest(extraPatterns: readonly string[]): StageFileTest {
-  const compiled = extraPatterns.flatMap((pattern) => {
-    try {
-      return [globToRegExp(pattern.trim())];
-    } catch {
-      return [];
-    }
-  });
+  const compiled = compileGlobs(extraPatterns);
   if (compiled.length === 0) return isStageFileByName;
   return (uri, languageId) => {
     if (isStageFileByName(uri, languageId)) return true;

@@ -6,7 +6,7 @@
  * the line starts, a parse only when they say blueprint), as the language server and the command
  * line decide, so all three agree on every file.
  */
-import { parseBlueprint, type BlueprintDocument } from '@authentik-stages/engine';
+import { compileGlobs, isStageFileByName, parseBlueprint, type BlueprintDocument } from '@authentik-stages/engine';
 
 /** A blueprint's text (the parse runs only past the engine's quick look). */
 function isBlueprintText(text: string): boolean {
@@ -24,13 +24,30 @@ export interface DocumentFacts {
   path: string;
   /** The text, read only when the kind depends on it. */
   text(): string;
+  /** `authentik.files.extraPatterns`: more globs whose files are stage files, as the language server reads them. */
+  stagePatterns?: readonly string[];
 }
 
-const STAGE_FILE_NAME = /\.stage\.(ya?ml|json)$/i;
+/** The compiled globs of the last patterns seen (the setting rarely changes; a bad glob matches nothing). */
+let compiled: { key: string; patterns: RegExp[] } | undefined;
 
-/** A stage file by its language mode or name (then `documentKind` still looks at a YAML file's text). */
+function stagePatterns(patterns: readonly string[]): RegExp[] {
+  const key = patterns.join('\n');
+  if (compiled?.key !== key) {
+    compiled = { key, patterns: compileGlobs(patterns) };
+  }
+  return compiled.patterns;
+}
+
+/**
+ * A stage file by its language mode, its `.stage.` name or the user's patterns, as the language
+ * server decides (then `documentKind` still looks at a YAML file's text).
+ */
 function namedAsStage(document: DocumentFacts): boolean {
-  return STAGE_LANGUAGES.includes(document.languageId) || STAGE_FILE_NAME.test(document.path);
+  if (isStageFileByName(document.path, document.languageId)) return true;
+  if (!document.stagePatterns?.length) return false;
+  const path = document.path.replace(/\\/g, '/');
+  return stagePatterns(document.stagePatterns).some((pattern) => pattern.test(path));
 }
 
 /** The document's blueprint, when it is one: a YAML document (whatever its name) whose text is one. */

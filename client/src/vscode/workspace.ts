@@ -14,7 +14,12 @@ export function documentLanguage(document: vscode.TextDocument): SourceLanguage 
 
 /** What `documentKind` needs of an editor document (its text read only if the kind depends on it). */
 export function documentFacts(document: vscode.TextDocument): DocumentFacts {
-  return { languageId: document.languageId, path: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path, text: () => document.getText() };
+  return {
+    languageId: document.languageId,
+    path: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path,
+    text: () => document.getText(),
+    stagePatterns: vscode.workspace.getConfiguration('authentik').get<string[]>('files.extraPatterns', []),
+  };
 }
 
 /** A stage file: pushed on save, code lenses, references. A blueprint is none, whatever its name. */

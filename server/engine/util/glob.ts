@@ -10,6 +10,17 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${globSource(pattern.replace(/\\/g, '/'))}$`);
 }
 
+/** The user's patterns compiled, each trimmed; one that cannot be read is left out (it matches nothing, the others still work). */
+export function compileGlobs(patterns: readonly string[]): RegExp[] {
+  return patterns.flatMap((pattern) => {
+    try {
+      return [globToRegExp(pattern.trim())];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Whether `path` (any separators) matches `pattern` as a whole. */
 export function globMatches(pattern: string | RegExp, path: string): boolean {
   return (typeof pattern === 'string' ? globToRegExp(pattern) : pattern).test(path.replace(/\\/g, '/'));
