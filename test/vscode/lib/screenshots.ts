@@ -319,7 +319,14 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       const widget = p.locator('.editor-widget.suggest-widget.visible');
       await widget.locator('.monaco-list-row', { hasText: BLUEPRINT_KEYOF_ID }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       await squiggleOn(p, BLUEPRINT_ERROR_LINE);
-      return shoot(p, 'blueprint.png');
+      const file = await shoot(p, 'blueprint.png');
+      // The window as the next steps expect it: the edit undone, the blueprint closed.
+      await p.keyboard.press('Escape');
+      await runCommand(p, 'File: Revert File');
+      await p.locator('.tabs-container .tab.active.dirty').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+      await runCommand(p, 'View: Close Editor');
+      await p.locator('.tabs-container .tab', { hasText: 'enrollment-draft.yaml' }).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+      return file;
     });
 
     await step('"authentik: Add Server…" connects to the sandbox: the status bar shows the server and version', async () => {
