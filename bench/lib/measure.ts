@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { CompletionItem, CompletionList, Diagnostic, Hover, MarkedString, MarkupContent } from 'vscode-languageserver-protocol';
 import { LspClient, type DiagnosticsRecord } from '../../tools/lsp-client/lspClient';
 import type { ServerDefinition, ServerId } from './servers';
-import { type StageFile, keyPosition, valueRange } from './stageFixtures';
+import { type BenchFile, type SizeUnit, keyPosition, sizeText, valueRange } from './benchFile';
 
 export interface Stats {
   samples: number[];
@@ -14,7 +14,9 @@ export interface Stats {
 export interface RunResult {
   server: ServerId;
   label: string;
-  stages: number;
+  /** Stages or entries in the file. */
+  size: number;
+  unit: SizeUnit;
   lines: number;
   bytes: number;
   /** Set when the run could not finish; the measurements it got so far are kept. */
@@ -26,7 +28,7 @@ export interface RunResult {
   changeToDiagnostics: Stats & {
     /** Whether the server put a version on its publishes (then the version picked the answer). */
     versioned: boolean;
-    /** Answers whose content did not match the edit (an invalid port not flagged, or a valid one flagged). */
+    /** Answers whose content did not match the edit (the invalid port not flagged, or the valid one flagged). */
     contentMismatches: number;
     /** publishDiagnostics received per timed edit (for the file), e.g. 2 when a server publishes twice. */
     publishesPerEdit: number | null;
@@ -92,11 +94,12 @@ function hoverText(hover: Hover | null | undefined): string {
 }
 
 /** Starts the server, opens the file, measures, reads the peak memory, and always shuts the server down. */
-export async function measureServer(server: ServerDefinition, file: StageFile, options: MeasureOptions): Promise<RunResult> {
+export async function measureServer(server: ServerDefinition, file: BenchFile, options: MeasureOptions): Promise<RunResult> {
   const result: RunResult = {
     server: server.id,
     label: server.label,
-    stages: file.stages,
+    size: file.size,
+    unit: file.unit,
     lines: file.lines,
     bytes: file.bytes,
     notes: [],
@@ -111,7 +114,7 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
     result.error = `not run: ${server.missing}`;
     return result;
   }
-  const what = `${server.label} ${file.stages} stage${file.stages === 1 ? '' : 's'}`;
+  const what = `${server.label} ${sizeText(file.size, file.unit)}`;
   const deadline = Date.now() + options.runBudgetMs;
   const overBudget = (phase: string): boolean => {
     if (Date.now() <= deadline) return false;
@@ -136,7 +139,7 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
     const first = await client.waitForDiagnostics(uri, { since, afterVersion: version, timeoutMs });
     result.openToDiagnosticsMs = round2(first.receivedAt - openedAt);
 
-    // change → diagnostics: the port of the middle document, alternately invalid and valid.
+    // change → diagnostics: the port of the probed email stage, alternately invalid and valid.
     options.progress(`bench: ${what}: change→diagnostics…`);
     const samples: number[] = [];
     let invalid = false;
@@ -144,13 +147,13 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
       const c = client as LspClient;
       await new Promise((r) => setTimeout(r, options.pauseMs));
       const text = c.document(uri)?.text ?? '';
-      const port = valueRange(text, file.middleStart, 'port');
+      const port = valueRange(text, file.probeStart, 'port', file.probeIndent);
       invalid = !invalid;
       const expectDiagnostic = invalid;
       const reflects = (r: DiagnosticsRecord): boolean => hasDiagnosticOn(r, port.line) === expectDiagnostic;
       since = c.diagnosticsMarker();
       const v = ++version;
-      const sentAt = c.change(uri, v, [{ range: port.range, text: invalid ? '"abc"' : '25' }]);
+      const sentAt = c.change(uri, v, [{ range: port.range, text: invalid ? file.invalidPort : file.validPort }]);
       // The answer to this change: the first publish for this version or later when the server
       // sends versions, else (yaml-language-server) the first publish whose content shows the edit.
       const record = await c.waitForDiagnostics(uri, {
@@ -177,19 +180,19 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
     result.changeToDiagnostics = { ...result.changeToDiagnostics, ...stats(samples) };
     if (result.changeToDiagnostics.contentMismatches > 0 && server.id !== 'floor') {
       result.notes.push(
-        `${result.changeToDiagnostics.contentMismatches} of ${samples.length} change→diagnostics answers did not match the edit (port "abc" not flagged, or 25 flagged)`,
+        `${result.changeToDiagnostics.contentMismatches} of ${samples.length} change→diagnostics answers did not match the edit (port ${file.invalidPort} not flagged, or ${file.validPort} flagged)`,
       );
     }
 
-    // Completion set-up: a new empty line in the middle document, and `use_tls: ` without value.
+    // Completion set-up: a new empty line (indented as the fields) in the probed stage, and `use_tls: ` without value.
     {
       const text = client.document(uri)?.text ?? '';
-      const cacheTimeout = valueRange(text, file.middleStart, 'recovery_cache_timeout');
-      const useTls = valueRange(text, file.middleStart, 'use_tls');
+      const cacheTimeout = valueRange(text, file.probeStart, 'recovery_cache_timeout', file.probeIndent);
+      const useTls = valueRange(text, file.probeStart, 'use_tls', file.probeIndent);
       since = client.diagnosticsMarker();
       const v = ++version;
       client.change(uri, v, [
-        { range: { start: cacheTimeout.range.end, end: cacheTimeout.range.end }, text: '\n' },
+        { range: { start: cacheTimeout.range.end, end: cacheTimeout.range.end }, text: `\n${file.probeIndent}` },
         { range: useTls.range, text: '' },
       ]);
       try {
@@ -203,9 +206,9 @@ export async function measureServer(server: ServerDefinition, file: StageFile, o
       }
     }
     const text = client.document(uri)?.text ?? '';
-    const emptyLine = { line: valueRange(text, file.middleStart, 'recovery_cache_timeout').line + 1, character: 0 };
-    const useTlsValue = valueRange(text, file.middleStart, 'use_tls').range.start;
-    const tokenExpiry = keyPosition(text, file.middleStart, 'token_expiry', 3);
+    const emptyLine = { line: valueRange(text, file.probeStart, 'recovery_cache_timeout', file.probeIndent).line + 1, character: file.probeIndent.length };
+    const useTlsValue = valueRange(text, file.probeStart, 'use_tls', file.probeIndent).range.start;
+    const tokenExpiry = keyPosition(text, file.probeStart, 'token_expiry', file.probeIndent, 3);
 
     const timeRequests = async <R>(label: string, method: string, params: unknown, last: (r: R) => void): Promise<number[]> => {
       options.progress(`bench: ${what}: ${label}…`);
