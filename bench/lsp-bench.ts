@@ -28,7 +28,7 @@ runBench(async () =>
     fileName: (stages) => `bench-${stages}.stage.yaml`,
     targets: stageTargetSpecs(sizes),
     edits: (stages) => (editsOverride ? Number(editsOverride) : stages >= 1000 ? 10 : 20),
-    requests: Number(option('requests') ?? 20),
+    requests: () => Number(option('requests') ?? 20),
     waitTimeoutMs: (stages) => 20_000 + 30 * stages,
   }),
 );

@@ -28,8 +28,8 @@ export interface LspBenchPlan {
   targets: TargetSpec[];
   /** Timed edits at a size. */
   edits: (size: number) => number;
-  /** Timed requests of each kind. */
-  requests: number;
+  /** Timed requests of each kind (key completion, value completion, hover) at a size. */
+  requests: (size: number) => number;
   /** Bound of every single wait at a size. */
   waitTimeoutMs: (size: number) => number;
 }
@@ -69,7 +69,7 @@ async function runAll(plan: LspBenchPlan, servers: ReturnType<typeof serverDefin
           edits: plan.edits(size),
           warmupEdits: 3,
           pauseMs: 25,
-          requests: plan.requests,
+          requests: plan.requests(size),
           waitTimeoutMs: plan.waitTimeoutMs(size),
           runBudgetMs: 8 * 60_000,
           progress: (message) => console.error(message),
