@@ -8,6 +8,7 @@ import { build, ensureDependencies, step } from './lib/steps.mjs';
 ensureDependencies();
 build();
 step('Validating examples/ with the command line: authentik-stages validate examples/*', process.execPath, ['dist/cli.js', 'validate', 'examples/*'], { allowFailure: true });
+step('Validating blueprints (recognised by content, checked as authentik\'s importer applies them): authentik-stages validate examples/blueprints/*', process.execPath, ['dist/cli.js', 'validate', 'examples/blueprints/*'], { allowFailure: true });
 step('Talking to the language server over LSP, as the editor does', process.execPath, ['dist/tools/demo-lsp.js']);
 step('Pulling, editing, diffing and pushing stages on a local sandbox authentik with the command line; references as !Find; promotion to a second sandbox', process.execPath, ['dist/tools/demo-sync.js']);
 step('Packaging the extension (npm run package)', 'npm', ['run', '--silent', 'package']);

@@ -130,12 +130,28 @@ describe('converter on the pinned authentik document', () => {
 
   it('gives every schema model, pk and the request fields, closed to unknown keys', () => {
     for (const [model, schema] of Object.entries(catalog.schemas)) {
+      const entry = catalog.index.models[model] ?? catalog.index.objects[model]!;
+      assert.equal(schema.additionalProperties, false);
+      if (entry.kind === 'object') continue;
       assert.deepEqual(schema.properties?.['model'], { const: model, description: schema.properties?.['model']?.description });
       assert.equal(schema.properties?.['pk']?.format, 'uuid');
-      assert.equal(schema.additionalProperties, false);
       assert.ok(schema.required?.includes('model'));
-      for (const field of catalog.index.models[model]!.fields) assert.ok(schema.properties?.[field], `${model}.${field}`);
+      for (const field of entry.fields) assert.ok(schema.properties?.[field], `${model}.${field}`);
     }
+  });
+
+  it('also converts every other model served with a <Model>Request, for blueprints', () => {
+    const objects = catalog.index.objects;
+    for (const model of ['authentik_flows.flow', 'authentik_flows.flowstagebinding', 'authentik_policies.policybinding', 'authentik_policies_expression.expressionpolicy', 'authentik_core.application', 'authentik_core.group', 'authentik_core.user', 'authentik_providers_oauth2.oauth2provider', 'authentik_blueprints.blueprintinstance', 'authentik_events.notification']) {
+      assert.equal(objects[model]?.kind, 'object', model);
+    }
+    assert.ok(Object.keys(objects).length >= 95, `${Object.keys(objects).length} objects`);
+    for (const model of Object.keys(objects)) assert.ok(!(model in catalog.index.models), `${model} is both a stage and an object`);
+    assert.deepEqual(objects['authentik_flows.flow']!.required.sort(), ['designation', 'name', 'slug', 'title']);
+    assert.equal(catalog.schemas['authentik_core.user']!.properties!['pk']!.type, 'integer', 'users have integer pks');
+    assert.equal(catalog.schemas['authentik_flows.flow']!.properties!['pk']!.format, 'uuid');
+    assert.equal(catalog.schemas['authentik_policies_event_matcher.eventmatcherpolicy']!.properties!['model']!.const, undefined, 'a field called model is a field');
+    assert.ok(catalog.index.modelNames.includes('authentik_endpoints_connectors_agent.agentdeviceuserbinding'), 'a model without an endpoint is still known by name');
   });
 });
 

@@ -44,6 +44,11 @@ describe('DRF conversions', () => {
     assert.equal(coerce({ type: 'string', minLength: 1 }, '  ').issues[0]?.code, 'blank');
     assert.deepEqual(coerce({ type: 'string' }, 'x').issues, []);
   });
+  it('CharField: the one line break a YAML block scalar ends in is trimmed without a word', () => {
+    assert.deepEqual(coerce({ type: 'string' }, 'return True\n'), { accepted: true, value: 'return True', issues: [] });
+    assert.equal(coerce({ type: 'string' }, 'return True\n\n').issues[0]?.code, 'converted');
+    assert.equal(coerce({ type: 'string' }, ' return True\n').issues[0]?.code, 'converted');
+  });
   it('IntegerField: numeric strings and a trailing .0', () => {
     assert.equal(coerce({ type: 'integer' }, '25.000').value, 25);
     assert.equal(coerce({ type: 'integer' }, 1.5).accepted, false);

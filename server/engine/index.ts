@@ -21,7 +21,7 @@ export { jsonText, yamlInlineText, yamlValueText, type ScalarStyle, type YamlVal
 export { SchemaCatalog } from './schema/catalog';
 export { serializeCatalog } from './schema/catalogFiles';
 export { catalogFromOpenApi, convertOpenApi, OpenApiConversionError, parseOpenApiText } from './schema/convert';
-export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, StageKind } from './schema/types';
+export type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonValue, ModelIndexEntry, ModelKind, StageKind } from './schema/types';
 
 // Validation: the server's rules, severity as the server decides.
 export { validateStageDocument } from './validation/validateStage';
@@ -31,7 +31,8 @@ export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './valid
 // Language features over a whole file, free of any transport.
 export { languageOf, StageLanguageService } from './service/languageService';
 export type { ReferenceInsert } from './service/references';
-export { StageFileAnalyzer } from './service/stageFile';
+export { StageFileAnalyzer, type FileRole } from './service/stageFile';
+export { isStageFileByName, type LanguageServiceOptions } from './service/languageService';
 export { fileProblems, validateText, type FileProblem, type ProblemSeverity } from './service/fileProblems';
 
 // References: what each uuid field points to (authentik's models, as data), how the targets are found, `!Find`.
@@ -39,3 +40,7 @@ export { NOT_REFERENCES, REFERENCE_FIELDS, STAGE_MODELS, STAGE_NAME_TAKEN, TARGE
 export { baseOf, findFieldOf, findTargetFit, isValidFindTarget, referenceFieldsOf, referenceOf, targetModel, type FieldReference, type FindTargetFit } from './references/lookup';
 export { indexedObjects, objectByPk, type IndexedModel, type IndexedObject, type ObjectIndex } from './references/objectIndex';
 export { checkFind, FIND_TAG, fieldAcceptsObject, findApiQuery, findTagFor, isFindTag, parseFindTag, type FindApiQuery, type FindParse, type FindProblem, type FindQuery, type FindValue } from './references/findTag';
+
+// Blueprints: authentik's configuration-as-code files, recognised by content and checked as its importer applies them.
+export { isBlueprintRoot, looksLikeBlueprint, parseBlueprint, type BlueprintDocument, type BlueprintEntry, type EntryState } from './blueprint/blueprintDocument';
+export { blueprintModelNames, resolveBlueprintModel, type BlueprintModel } from './blueprint/blueprintModels';

@@ -18,7 +18,8 @@ export class CatalogCache {
     if (!existsSync(path)) return undefined;
     try {
       const cached = JSON.parse(readFileSync(path, 'utf8')) as Partial<ConvertedCatalog>;
-      const ok = cached.index?.authentikVersion === version && typeof cached.index.models === 'object' && typeof cached.schemas === 'object';
+      // A catalog of an older format (before blueprints: no `objects`) is converted again.
+      const ok = cached.index?.formatVersion === 2 && cached.index.authentikVersion === version && typeof cached.index.models === 'object' && typeof cached.schemas === 'object';
       return ok ? (cached as ConvertedCatalog) : undefined;
     } catch {
       return undefined;

@@ -119,7 +119,7 @@ export class ReferenceIndex {
   }
 
   /** The objects of `model` (a target, a base, or a type listed through its base), by what the index holds. */
-  private objectsOfModel(model: string): { readonly objects: readonly IndexedObject[]; readonly complete: boolean } | undefined {
+  objectsOfModel(model: string): { readonly objects: readonly IndexedObject[]; readonly complete: boolean } | undefined {
     if (!this.pools.has(model)) this.pools.set(model, this.poolOf(model) ?? null);
     return this.pools.get(model) ?? undefined;
   }

@@ -9,6 +9,7 @@ import type { CatalogIndex, ConvertedCatalog, JsonSchema, ModelIndexEntry } from
 
 export class SchemaCatalog {
   private readonly schemas = new Map<string, JsonSchema>();
+  private knownNames: Set<string> | undefined;
 
   private constructor(
     readonly index: CatalogIndex,
@@ -31,7 +32,7 @@ export class SchemaCatalog {
   /** The whole catalog as data (every schema read): what is cached and handed between processes. */
   toConverted(): ConvertedCatalog {
     const schemas: Record<string, JsonSchema> = {};
-    for (const entry of this.models) schemas[entry.model] = this.schema(entry.model)!;
+    for (const entry of [...this.models, ...this.objects]) schemas[entry.model] = this.schema(entry.model)!;
     return { index: this.index, schemas };
   }
 
@@ -39,16 +40,34 @@ export class SchemaCatalog {
     return this.index.authentikVersion;
   }
 
+  /** The stage and prompt models. */
   get models(): ModelIndexEntry[] {
     return Object.values(this.index.models);
   }
 
+  /** The other models a blueprint may hold (flows, bindings, policies, providers, …). */
+  get objects(): ModelIndexEntry[] {
+    return Object.values(this.index.objects);
+  }
+
+  /** A stage or prompt model. */
   entry(model: string): ModelIndexEntry | undefined {
     return Object.hasOwn(this.index.models, model) ? this.index.models[model] : undefined;
   }
 
+  /** Any model with a schema: a stage, a prompt or another object. */
+  anyEntry(model: string): ModelIndexEntry | undefined {
+    return this.entry(model) ?? (Object.hasOwn(this.index.objects, model) ? this.index.objects[model] : undefined);
+  }
+
+  /** Whether the server knows the model at all (its `ModelEnum`), with a schema here or not. */
+  knowsModel(model: string): boolean {
+    this.knownNames ??= new Set(this.index.modelNames);
+    return this.knownNames.has(model) || this.anyEntry(model) !== undefined;
+  }
+
   schema(model: string): JsonSchema | undefined {
-    const entry = this.entry(model);
+    const entry = this.anyEntry(model);
     if (!entry) return undefined;
     let schema = this.schemas.get(model);
     if (!schema) {

@@ -10,7 +10,7 @@ export function serializeCatalog(catalog: ConvertedCatalog): Map<string, string>
   const files = new Map<string, string>();
   files.set(INDEX_FILE, `${JSON.stringify(catalog.index, null, 2)}\n`);
   for (const [model, schema] of Object.entries(catalog.schemas)) {
-    files.set(catalog.index.models[model]!.schemaFile, `${JSON.stringify(schema, null, 2)}\n`);
+    files.set((catalog.index.models[model] ?? catalog.index.objects[model])!.schemaFile, `${JSON.stringify(schema, null, 2)}\n`);
   }
   return files;
 }

@@ -7,7 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isOpenApiDocument, type OpenApiDocument, type OpenApiSchema } from './openapi';
 import { SchemaCatalog } from './catalog';
-import type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonSchemaType, JsonValue, ModelIndexEntry, StageKind } from './types';
+import type { CatalogIndex, ConvertedCatalog, JsonSchema, JsonSchemaType, JsonValue, ModelIndexEntry, ModelKind } from './types';
 
 export class OpenApiConversionError extends Error {
   override readonly name = 'OpenApiConversionError';
@@ -73,17 +73,17 @@ export function convertOpenApi(doc: OpenApiDocument, options: ConvertOptions): C
   const modelNames = readModelEnum(components);
   const version = doc.info?.version ?? 'unknown';
   const resolver = new RefResolver(components);
-  const index: CatalogIndex = { formatVersion: 1, authentikVersion: version, source: options.source, models: {} };
+  const index: CatalogIndex = { formatVersion: 2, authentikVersion: version, source: options.source, models: {}, objects: {}, modelNames: [...modelNames].sort() };
   const schemas: Record<string, JsonSchema> = {};
 
-  for (const endpoint of findStageEndpoints(doc)) {
+  for (const endpoint of findModelEndpoints(doc)) {
     const model = modelFor(endpoint.typeName, modelNames);
-    if (!model) continue;
+    if (!model || model in schemas) continue;
     const request = components[endpoint.requestSchema];
     if (!request) throw new OpenApiConversionError(`${endpoint.path}: request schema ${endpoint.requestSchema} is missing`);
     const response = components[endpoint.typeName];
     const { schema, entry } = convertModel({ endpoint, model, request, response, resolver, version });
-    index.models[model] = entry;
+    (endpoint.kind === 'object' ? index.objects : index.models)[model] = entry;
     schemas[model] = schema;
   }
   if (Object.keys(index.models).length === 0) {
@@ -92,29 +92,42 @@ export function convertOpenApi(doc: OpenApiDocument, options: ConvertOptions): C
   return { index, schemas };
 }
 
-interface StageEndpoint {
+interface ModelEndpoint {
   path: string;
   typeName: string;
   requestSchema: string;
-  kind: StageKind;
+  kind: ModelKind;
 }
 
-function findStageEndpoints(doc: OpenApiDocument): StageEndpoint[] {
-  const found: StageEndpoint[] = [];
+/**
+ * Every listing whose objects can be written: a `Paginated<Type>List` answer and a `<Type>Request`
+ * body (the POST's, or the component of that name for types the API only updates). Stages and
+ * prompts are the ones under /stages/; the rest are what blueprint entries may also hold.
+ */
+function findModelEndpoints(doc: OpenApiDocument): ModelEndpoint[] {
+  const components = doc.components?.schemas ?? {};
+  const found: ModelEndpoint[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    if (!path.startsWith('/stages/') || path.includes('{') || !item) continue;
+    if (path.includes('{') || !item) continue;
     const listRef = item.get?.responses?.['200']?.content?.['application/json']?.schema?.$ref;
     const listName = listRef ? refName(listRef) : undefined;
     const match = listName ? LIST_RESPONSE.exec(listName) : null;
     if (!match) continue;
     const typeName = match[1]!;
-    // `Stage` alone is `/stages/all/`, the polymorphic listing, not a type of its own.
-    const kind: StageKind | undefined = typeName === 'Prompt' ? 'prompt' : typeName.endsWith('Stage') && typeName !== 'Stage' ? 'stage' : undefined;
-    if (!kind) continue;
     const bodyRef = item.post?.requestBody?.content?.['application/json']?.schema?.$ref;
-    found.push({ path, typeName, kind, requestSchema: bodyRef ? refName(bodyRef) : `${typeName}Request` });
+    const requestSchema = bodyRef ? refName(bodyRef) : `${typeName}Request`;
+    if (!components[requestSchema]) continue;
+    found.push({ path, typeName, kind: kindOf(path, typeName), requestSchema });
   }
-  return found.sort((a, b) => a.path.localeCompare(b.path));
+  // Stages first, so that a type listed twice keeps its /stages/ endpoint; then by path, for a stable index.
+  return found.sort((a, b) => Number(a.kind === 'object') - Number(b.kind === 'object') || a.path.localeCompare(b.path));
+}
+
+function kindOf(path: string, typeName: string): ModelKind {
+  if (!path.startsWith('/stages/')) return 'object';
+  if (typeName === 'Prompt') return 'prompt';
+  // `Stage` alone is `/stages/all/`, the polymorphic listing, not a type of its own.
+  return typeName.endsWith('Stage') && typeName !== 'Stage' ? 'stage' : 'object';
 }
 
 function readModelEnum(components: Record<string, OpenApiSchema | undefined>): string[] {
@@ -142,7 +155,7 @@ export function titleFromTypeName(typeName: string): string {
 }
 
 interface ModelInput {
-  endpoint: StageEndpoint;
+  endpoint: ModelEndpoint;
   model: string;
   request: OpenApiSchema;
   response: OpenApiSchema | undefined;
@@ -153,16 +166,13 @@ interface ModelInput {
 function convertModel(input: ModelInput): { schema: JsonSchema; entry: ModelIndexEntry } {
   const { endpoint, model, request, response, resolver, version } = input;
   const title = titleFromTypeName(endpoint.typeName);
+  // A stage file names its type in `model`; a blueprint entry names it beside `attrs`, where a
+  // field may itself be called `model` (the event matcher policy's), so objects get no such key.
   const properties: Record<string, JsonSchema> = {
-    model: {
-      const: model,
-      description: `authentik model name of this ${endpoint.kind === 'prompt' ? 'prompt field' : 'stage'}: picks the schema the file is checked against.`,
-    },
-    pk: {
-      type: 'string',
-      format: 'uuid',
-      description: 'Primary key of the object on the authentik server. Leave it out for a new object: the first push creates it and writes the pk back.',
-    },
+    ...(endpoint.kind === 'object'
+      ? {}
+      : { model: { const: model, description: `authentik model name of this ${endpoint.kind === 'prompt' ? 'prompt field' : 'stage'}: picks the schema the file is checked against.` } }),
+    pk: primaryKeySchema(response, resolver),
   };
   const fields: string[] = [];
   const readOnly: string[] = [];
@@ -200,7 +210,8 @@ function convertModel(input: ModelInput): { schema: JsonSchema; entry: ModelInde
     readOnly.push(name);
   }
 
-  const required = ['model', ...(request.required ?? []).filter((name) => fields.includes(name))];
+  const requiredFields = (request.required ?? []).filter((name) => fields.includes(name));
+  const required = endpoint.kind === 'object' ? requiredFields : ['model', ...requiredFields];
   const description = (request.description ?? response?.description ?? '').replace(/ Serializer$/, '').trim();
   const schema: JsonSchema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -221,13 +232,23 @@ function convertModel(input: ModelInput): { schema: JsonSchema; entry: ModelInde
     apiPath: endpoint.path,
     schemaFile: `${model}.schema.json`,
     fields,
-    required: required.filter((name) => name !== 'model'),
+    required: requiredFields,
     readOnly,
     writeOnly,
     durations,
     references,
   };
   return { schema, entry };
+}
+
+/** Stages and most objects have UUID keys; some (users, tokens' owners, …) integers: the answer's `pk` says which. */
+function primaryKeySchema(response: OpenApiSchema | undefined, resolver: RefResolver): JsonSchema {
+  const pk = response ? resolver.resolve(response).properties?.['pk'] : undefined;
+  const source = pk ? resolver.resolve(pk) : undefined;
+  const description = 'Primary key of the object on the authentik server. Leave it out for a new object: the first push creates it and writes the pk back.';
+  if (source?.type === 'integer') return { type: 'integer', description };
+  // Slugs and other text keys carry no format; an unknown answer keeps the stages' UUID.
+  return source && !source.format ? { type: 'string', description } : { type: 'string', format: 'uuid', description };
 }
 
 function isReference(schema: JsonSchema): boolean {

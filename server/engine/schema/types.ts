@@ -44,6 +44,8 @@ export interface JsonSchema {
 }
 
 export type StageKind = 'stage' | 'prompt';
+/** Stage models are also blueprint models; `object` is every other model a blueprint can hold (flows, bindings, policies, …). */
+export type ModelKind = StageKind | 'object';
 
 /** What the index knows of one model: enough for completion lists and sync without loading its schema. */
 export interface ModelIndexEntry {
@@ -54,7 +56,7 @@ export interface ModelIndexEntry {
   /** Human title, e.g. `Email Stage`. */
   title: string;
   description: string;
-  kind: StageKind;
+  kind: ModelKind;
   /** List endpoint below `/api/v3`, e.g. `/stages/email/`. */
   apiPath: string;
   /** Name of the schema file in the catalog folder. */
@@ -71,12 +73,20 @@ export interface ModelIndexEntry {
 
 export interface CatalogIndex {
   /** Bumped when the shape of the generated files changes. */
-  formatVersion: 1;
+  formatVersion: 2;
   /** `info.version` of the OpenAPI document, e.g. `2026.8.3`. */
   authentikVersion: string;
   /** Where the document came from, e.g. `@goauthentik/api@2026.8.3 schema.yml`. */
   source: string;
+  /** The stage and prompt models: what stage files, the Stages view and the sync engine work with. */
   models: Record<string, ModelIndexEntry>;
+  /** Every other model served with a `<Model>Request` body: what blueprint entries may also hold. */
+  objects: Record<string, ModelIndexEntry>;
+  /**
+   * Every model name the server knows (the OpenAPI document's `ModelEnum`), with or without a
+   * schema here: a blueprint entry naming one of them is not an unknown model.
+   */
+  modelNames: string[];
 }
 
 export interface ConvertedCatalog {

@@ -10,7 +10,7 @@ import { codeActions } from './codeActions';
 import { complete } from './completion';
 import { hover } from './hover';
 import { toLspDiagnostics } from './lspDiagnostics';
-import { StageFileAnalyzer, type StageFile } from './stageFile';
+import { StageFileAnalyzer, type FileRole, type StageFile } from './stageFile';
 import { documentSymbols } from './symbols';
 import { referenceInlayHints, type ReferenceInsert } from './references';
 import type { ObjectIndex } from '../references/objectIndex';
@@ -21,13 +21,28 @@ export function languageOf(languageId: string, uri: string): SourceLanguage {
   return languageOfPath(uri);
 }
 
+const STAGE_LANGUAGE_IDS = new Set(['authentik-stage-yaml', 'authentik-stage-json']);
+const STAGE_FILE_NAME = /\.stage\.(?:ya?ml|json)$/i;
+
+/** A stage file by its language or its name; everything else is a blueprint when its content is one, else not ours. */
+export function isStageFileByName(uri: string, languageId: string): boolean {
+  return STAGE_LANGUAGE_IDS.has(languageId) || STAGE_FILE_NAME.test(uri);
+}
+
+export interface LanguageServiceOptions {
+  /** Which documents are stage files (the server adds the user's patterns); the rest are blueprints or nothing. */
+  isStageFile?: (uri: string, languageId: string) => boolean;
+}
+
 export class StageLanguageService {
   private readonly analyzer: StageFileAnalyzer;
   /** One analysis per document version: completion and hover after a change reuse validation's. */
   private readonly current = new Map<string, { version: number; languageId: string; file: StageFile }>();
+  private readonly isStageFile: (uri: string, languageId: string) => boolean;
 
-  constructor(catalog: SchemaCatalog) {
+  constructor(catalog: SchemaCatalog, options: LanguageServiceOptions = {}) {
     this.analyzer = new StageFileAnalyzer(catalog);
+    this.isStageFile = options.isStageFile ?? isStageFileByName;
   }
 
   get catalog(): SchemaCatalog {
@@ -53,7 +68,8 @@ export class StageLanguageService {
   analyze(textDocument: TextDocument): StageFile {
     const cached = this.current.get(textDocument.uri);
     if (cached && cached.version === textDocument.version && cached.languageId === textDocument.languageId) return cached.file;
-    const file = this.analyzer.analyze(textDocument.uri, textDocument.getText(), languageOf(textDocument.languageId, textDocument.uri));
+    const role: FileRole = this.isStageFile(textDocument.uri, textDocument.languageId) ? 'stage-file' : 'other';
+    const file = this.analyzer.analyze(textDocument.uri, textDocument.getText(), languageOf(textDocument.languageId, textDocument.uri), role);
     this.current.set(textDocument.uri, { version: textDocument.version, languageId: textDocument.languageId, file });
     return file;
   }
@@ -68,11 +84,15 @@ export class StageLanguageService {
   }
 
   complete(textDocument: TextDocument, position: Position, insert: ReferenceInsert = 'find'): CompletionList {
-    return complete(this.analyze(textDocument), textDocument, position, this.catalog, insert);
+    const file = this.analyze(textDocument);
+    if (file.blueprint) return { isIncomplete: false, items: [] };
+    return complete(file, textDocument, position, this.catalog, insert);
   }
 
   hover(textDocument: TextDocument, position: Position): Hover | null {
-    return hover(this.analyze(textDocument), textDocument, position, this.catalog);
+    const file = this.analyze(textDocument);
+    if (file.blueprint) return null;
+    return hover(file, textDocument, position, this.catalog);
   }
 
   codeActions(textDocument: TextDocument, diagnostics: Diagnostic[], range?: Range): CodeAction[] {
@@ -84,6 +104,8 @@ export class StageLanguageService {
   }
 
   symbols(textDocument: TextDocument): DocumentSymbol[] {
-    return documentSymbols(this.analyze(textDocument), textDocument, this.catalog);
+    const file = this.analyze(textDocument);
+    if (file.blueprint) return [];
+    return documentSymbols(file, textDocument, this.catalog);
   }
 }

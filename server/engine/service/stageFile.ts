@@ -10,6 +10,14 @@ import type { StageDiagnostic } from '../validation/diagnostics';
 import { validateStageDocument } from '../validation/validateStage';
 import type { ObjectIndex } from '../references/objectIndex';
 import { ReferenceIndex } from '../references/referenceIndex';
+import { parseBlueprint, type BlueprintDocument } from '../blueprint/blueprintDocument';
+import { validateBlueprint } from '../blueprint/validateBlueprint';
+
+/**
+ * What a file was opened as: a stage file (by its name, language or the user's patterns), or any
+ * other YAML file, which is ours only when its content is a blueprint.
+ */
+export type FileRole = 'stage-file' | 'other';
 
 /** The server's objects in force, shared by a file's analyses: a new index re-validates, it never re-parses. */
 interface ReferenceSource {
@@ -24,12 +32,14 @@ class DocumentAnalysis {
     readonly doc: StageDocument,
     private readonly catalog: SchemaCatalog,
     private readonly source: ReferenceSource,
+    /** Set when the document is a blueprint: then it is validated as one. */
+    readonly blueprint?: BlueprintDocument,
   ) {}
 
   get diagnostics(): StageDiagnostic[] {
     if (!this.cachedDiagnostics || this.cachedFor !== this.source.references) {
       this.cachedFor = this.source.references;
-      this.cachedDiagnostics = validateStageDocument(this.doc, this.catalog, this.cachedFor);
+      this.cachedDiagnostics = this.blueprint ? validateBlueprint(this.blueprint, this.catalog, this.cachedFor) : validateStageDocument(this.doc, this.catalog, this.cachedFor);
     }
     return this.cachedDiagnostics;
   }
@@ -52,6 +62,8 @@ export class StageFile {
     readonly documents: readonly FileDocument[],
     /** The connected server's objects, when the client sent them. */
     readonly references?: ReferenceIndex,
+    /** Set when the file is a blueprint: its one document, seen as authentik's importer sees it. */
+    readonly blueprint?: BlueprintDocument,
   ) {}
 
   /** The document holding `offset` (the last one for the end of the file). */
@@ -102,8 +114,18 @@ export class StageFileAnalyzer {
     this.files.clear();
   }
 
-  analyze(key: string, text: string, language: SourceLanguage): StageFile {
+  analyze(key: string, text: string, language: SourceLanguage, role: FileRole = 'stage-file'): StageFile {
     const previous = this.files.get(key);
+    if (language === 'yaml') {
+      const known = previous?.get(text);
+      const blueprint = known?.blueprint ?? (known ? undefined : parseBlueprint(text));
+      if (blueprint) return this.blueprintFile(key, text, known ?? new DocumentAnalysis(blueprint.doc, this.catalog, this.source, blueprint));
+    }
+    // Any other YAML file (a compose file, a chart) is not ours: nothing is parsed or reported.
+    if (role === 'other') {
+      this.files.delete(key);
+      return new StageFile(text, language, [], this.source.references);
+    }
     const next = new Map<string, DocumentAnalysis>();
     const chunks: TextChunk[] = splitDocuments(text, language);
     const documents: FileDocument[] = chunks.map((chunk) => {
@@ -121,6 +143,19 @@ export class StageFileAnalyzer {
     });
     this.files.set(key, next);
     return new StageFile(text, language, documents, this.source.references);
+  }
+
+  /** A blueprint is one document, kept while its text is unchanged (the importer reads it whole). */
+  private blueprintFile(key: string, text: string, analysis: DocumentAnalysis): StageFile {
+    this.files.set(key, new Map([[text, analysis]]));
+    const placed: FileDocument = {
+      offset: 0,
+      doc: analysis.doc,
+      get diagnostics() {
+        return analysis.diagnostics;
+      },
+    };
+    return new StageFile(text, 'yaml', [placed], this.source.references, analysis.blueprint);
   }
 
   drop(key: string): void {

@@ -37,3 +37,23 @@ export function editDistance(a: string, b: string): number {
   }
   return d[rows * cols - 1]!;
 }
+
+/**
+ * The few candidates nearest to `word`, nearest first: for a model name, those of the same app
+ * label or the same model part, then the rest by edit distance.
+ */
+export function closestMatches(word: string, candidates: readonly string[], count = 3): string[] {
+  const lower = word.toLowerCase();
+  const [app, model] = lower.split('.', 2) as [string, string | undefined];
+  const score = (candidate: string): number => {
+    const [candidateApp, candidateModel] = candidate.toLowerCase().split('.', 2) as [string, string | undefined];
+    const sameHalf = candidateApp === app || (model !== undefined && candidateModel === model) ? 0 : 1000;
+    return sameHalf + editDistance(lower, candidate.toLowerCase());
+  };
+  return candidates
+    .map((candidate) => ({ candidate, distance: score(candidate) }))
+    .filter(({ distance }) => distance < 1000 + Math.max(4, lower.length / 2))
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .slice(0, count)
+    .map(({ candidate }) => candidate);
+}

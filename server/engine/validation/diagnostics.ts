@@ -31,7 +31,11 @@ export type DiagnosticCode =
   | 'reference'
   | 'find-match'
   | 'name-taken'
-  | 'schema';
+  | 'schema'
+  /** A blueprint's own structure (version, metadata, entry keys, identifiers). */
+  | 'blueprint'
+  /** A `!KeyOf` naming no earlier entry's id. */
+  | 'key-of';
 
 /** What a quick fix would do; the edit itself is computed when the fix is asked for. */
 export type FixData =

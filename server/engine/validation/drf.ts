@@ -130,6 +130,8 @@ function coerceString(schema: JsonSchema, value: unknown): Coerced {
   if (formatIssue) return formatIssue;
   const canonical = schema.format === 'uuid' ? canonicalUuid(trimmed)! : trimmed;
   if (typeof value === 'number') return converted(canonical, value, `The server accepts the number ${String(value)} here but stores it as the text ${JSON.stringify(canonical)}.`);
+  // A YAML block scalar (`expression: |`) ends in one line break; the server drops it, and nobody means it.
+  if (canonical === trimmed && text === `${trimmed}\n`) return ok(canonical);
   if (canonical !== text) {
     const why = trimmed !== text ? 'trims surrounding whitespace' : 'stores UUIDs in canonical form';
     return converted(canonical, value, `The server ${why}: it stores ${JSON.stringify(canonical)}.`);

@@ -33,17 +33,21 @@ export function pkDoesNotExist(pk: string): string {
   return `Invalid pk "${pk}" - object does not exist.`;
 }
 
-export function checkReferences(doc: StageDocument, catalog: SchemaCatalog, index: ReferenceIndex | undefined): ReferenceFinding[] {
+/** A stage file is pushed through the API; a blueprint entry is applied by authentik's importer. */
+export type ReferenceContext = 'stage-file' | 'blueprint';
+
+export function checkReferences(doc: StageDocument, catalog: SchemaCatalog, index: ReferenceIndex | undefined, context: ReferenceContext = 'stage-file'): ReferenceFinding[] {
   const out: ReferenceFinding[] = [];
   for (const ref of referenceValuesOf(doc)) {
     if (ref.value instanceof TaggedValue) {
       const find = checkFindValue(ref, out);
-      if (find && index) checkFindMatches(ref, find, index, doc, catalog, out);
+      if (find && index) checkFindMatches(ref, find, index, doc, catalog, out, context);
     } else if (index) {
       checkPk(ref, ref.value, index, catalog, out);
     }
   }
-  if (index) checkStageName(doc, catalog, index, out);
+  // A blueprint entry finds its object by its identifiers, not by the stage's name.
+  if (index && context === 'stage-file') checkStageName(doc, catalog, index, out);
   return out;
 }
 
@@ -117,7 +121,7 @@ function checkPk(ref: ReferenceValue, pk: string, index: ReferenceIndex, catalog
  * would take an arbitrary first, the push never does. A tag naming the target's natural key where
  * the table says it is unique cannot match several; where it is not (a connector's name), it can.
  */
-function checkFindMatches(ref: ReferenceValue, find: FindQuery, index: ReferenceIndex, doc: StageDocument, catalog: SchemaCatalog, out: ReferenceFinding[]): void {
+function checkFindMatches(ref: ReferenceValue, find: FindQuery, index: ReferenceIndex, doc: StageDocument, catalog: SchemaCatalog, out: ReferenceFinding[], context: ReferenceContext): void {
   const matches = index.findMatches(find);
   if (!matches) return;
   const title = modelTitle(find.model, catalog);
@@ -130,7 +134,7 @@ function checkFindMatches(ref: ReferenceValue, find: FindQuery, index: Reference
       pointer: ref.pointer,
       severity: 'error',
       code: 'find-match',
-      message: `${ref.field}: ${tagText} matches no ${title} on ${where}: the push would stop here and send nothing.${fix ? ` Did you mean ${fix.text}?` : ''}`,
+      message: `${ref.field}: ${tagText} matches no ${title} on ${where}: ${context === 'blueprint' ? "authentik's importer would write null here" : 'the push would stop here and send nothing'}.${fix ? ` Did you mean ${fix.text}?` : ''}`,
       field: ref.field,
       ...(fix ? { fix: { kind: 'replace-span', start: fix.start, end: fix.end, text: fix.text, title: `Change to ${fix.text}` } } : {}),
     });
@@ -143,7 +147,7 @@ function checkFindMatches(ref: ReferenceValue, find: FindQuery, index: Reference
       pointer: ref.pointer,
       severity: 'error',
       code: 'find-match',
-      message: `${ref.field}: ${tagText} matches ${matches.objects.length} objects on ${where} (${names}${matches.objects.length > 5 ? ', …' : ''}); the push takes exactly one and would send nothing. Narrow it, e.g. by [${key}, …].`,
+      message: `${ref.field}: ${tagText} matches ${matches.objects.length} objects on ${where} (${names}${matches.objects.length > 5 ? ', …' : ''}); ${context === 'blueprint' ? "authentik's importer would take whichever comes first" : 'the push takes exactly one and would send nothing'}. Narrow it, e.g. by [${key}, …].`,
       field: ref.field,
     });
     return;

@@ -22,7 +22,23 @@ import type { ReferenceIndex } from '../references/referenceIndex';
 
 /** Diagnostics in document order. */
 export function validateStageDocument(doc: StageDocument, catalog: SchemaCatalog, references?: ReferenceIndex): StageDiagnostic[] {
-  return new StageValidator(doc, catalog, references).run().sort((a, b) => a.start - b.start || a.end - b.end);
+  return new StageValidator(doc, catalog, references, undefined).run().sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/**
+ * How a blueprint entry's body (`attrs` with `identifiers` merged in, as the importer builds it)
+ * is checked: by the entry's model, with every rule of a stage file, except that a tag's value
+ * is not second-guessed and a missing required field is as certain as the entry's creating.
+ */
+export interface EntryBodyOptions {
+  entry: ModelIndexEntry;
+  /** `error`: the entry certainly creates; `warning`: it creates only if nothing matches; `none`: it updates. */
+  required: 'error' | 'warning' | 'none';
+}
+
+/** `doc` is the body seen as a document: its value the merged body, its locations those in the blueprint. */
+export function validateEntryBody(doc: StageDocument, catalog: SchemaCatalog, references: ReferenceIndex | undefined, options: EntryBodyOptions): StageDiagnostic[] {
+  return new StageValidator(doc, catalog, references, options).run();
 }
 
 /** What a `!Find` stands for in the schema check: some pk, resolved at push time (distinct per list item, as found objects are). */
@@ -37,10 +53,15 @@ class StageValidator {
     private readonly doc: StageDocument,
     private readonly catalog: SchemaCatalog,
     private readonly references: ReferenceIndex | undefined,
+    private readonly blueprint: EntryBodyOptions | undefined,
   ) {}
 
   run(): StageDiagnostic[] {
     const { doc } = this;
+    if (this.blueprint) {
+      if (isPlainObject(doc.value)) this.checkFields(doc.value, this.blueprint.entry);
+      return this.out;
+    }
     for (const problem of doc.syntaxErrors) this.add(problem.span, 'error', 'syntax', problem.message);
     if (doc.isEmpty) return this.out;
     const root = doc.value;
@@ -86,7 +107,7 @@ class StageValidator {
 
   private checkFields(root: Record<string, unknown>, entry: ModelIndexEntry): void {
     this.checkFieldValues(root, entry);
-    for (const finding of checkReferences(this.doc, this.catalog, this.references)) {
+    for (const finding of checkReferences(this.doc, this.catalog, this.references, this.blueprint ? 'blueprint' : 'stage-file')) {
       this.add(this.valueSpan(finding.pointer), finding.severity, finding.code, finding.message, finding.field, finding.fix);
     }
   }
@@ -135,7 +156,7 @@ class StageValidator {
     for (const [key, written] of Object.entries(root)) {
       const pointer = fieldPointer(key);
       let value = written;
-      if (key === 'model') {
+      if (key === 'model' && entry.kind !== 'object') {
         converted[key] = value;
         continue;
       }
@@ -149,6 +170,11 @@ class StageValidator {
         continue;
       }
       present.add(key);
+      if (this.blueprint && containsTag(value)) {
+        // What a blueprint tag yields is known only when the importer resolves it.
+        ruleValues[key] = UNKNOWN;
+        continue;
+      }
       const reference = referenceOf(entry.model, key);
       if (reference) {
         const seen = this.referenceValue(key, pointer, reference, value);
@@ -257,15 +283,22 @@ class StageValidator {
     }
     if (missing.length === 0) return;
     const anchor = this.keySpan('/model');
+    const required = this.blueprint?.required ?? 'error';
+    if (required === 'none') return;
     for (const field of missing) {
-      this.add(anchor, 'error', 'required', `Missing required field ${field} of ${entry.title}: This field is required.`, field, { kind: 'add-required', fields: missing });
+      if (required === 'warning') {
+        this.add(anchor, 'warning', 'required', `Missing required field ${field} of ${entry.title}: the import fails ("This field is required.") if no object matches the identifiers, since the entry then creates one.`, field);
+      } else {
+        this.add(anchor, 'error', 'required', `Missing required field ${field} of ${entry.title}: This field is required.`, field, this.blueprint ? undefined : { kind: 'add-required', fields: missing });
+      }
     }
   }
 
   private add(span: Span, severity: Severity, code: DiagnosticCode, message: string, field?: string, fix?: FixData): void {
     const diagnostic: StageDiagnostic = { start: span.start, end: Math.max(span.end, span.start), severity, code, message };
     if (field !== undefined) diagnostic.field = field;
-    if (fix) diagnostic.fix = fix;
+    // Fixes that edit the document's top level would land outside a blueprint entry's body.
+    if (fix && !(this.blueprint && (fix.kind === 'remove-key' || fix.kind === 'add-required'))) diagnostic.fix = fix;
     this.out.push(diagnostic);
   }
 
@@ -286,6 +319,12 @@ class StageValidator {
     for (const location of this.doc.locations.values()) if (location.key) return location.key;
     return undefined;
   }
+}
+
+function containsTag(value: unknown): boolean {
+  if (value instanceof TaggedValue) return true;
+  if (Array.isArray(value)) return value.some(containsTag);
+  return isPlainObject(value) && Object.values(value).some(containsTag);
 }
 
 function envVariableFor(root: Record<string, unknown>, key: string): string {
