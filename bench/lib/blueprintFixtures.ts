@@ -67,7 +67,8 @@ const SHAPES: readonly ((n: number) => string)[] = [
   (n) => stageBinding(n, 'identification-stage', 10),
   (n) => stageBinding(n, 'prompt-stage', 20),
   (n) => stageBinding(n, 'email-stage', 30),
-  (n) => stageBinding(n, 'login-stage', 100),
+  // The login stage's binding shares its conditions: when they are false, both are skipped.
+  (n) => stageBinding(n, 'login-stage', 100, ['!Context bench_enabled']),
   (n) =>
     entry('authentik_policies.policybinding', `policy-binding-${n}`, [`policy: !KeyOf policy-${n}`, `target: !KeyOf binding-${n}-10`, 'order: 0'], [
       'negate: false',
@@ -79,13 +80,13 @@ const SHAPES: readonly ((n: number) => string)[] = [
 /** Where the email stage sits in its group. */
 const EMAIL_SHAPE = 6;
 
-function stageBinding(n: number, stage: string, order: number): string {
+function stageBinding(n: number, stage: string, order: number, conditions?: readonly string[]): string {
   return entry('authentik_flows.flowstagebinding', `binding-${n}-${order}`, [`target: !KeyOf flow-${n}`, `stage: !KeyOf ${stage}-${n}`, `order: ${order}`], [
     'evaluate_on_plan: true',
     're_evaluate_policies: false',
     'policy_engine_mode: any',
     'invalid_response_action: retry',
-  ], { state: 'present' });
+  ], { state: 'present', conditions });
 }
 
 function entry(
