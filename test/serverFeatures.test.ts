@@ -94,6 +94,12 @@ describe('language features over LSP', () => {
       assert.ok(items.find((i) => i.label === 'New Email Stage'));
     });
 
+    it('numbers the tab stop of a list or mapping field in a new document snippet as a whole placeholder', async () => {
+      const items = await completionAt(client, '\n', '\n', 0);
+      const password = items.find((i) => i.label === 'New Password Stage');
+      assert.equal((password?.textEdit as TextEdit | undefined)?.newText, 'model: authentik_stages_password.passwordstage\nbackends:\n  - $1\nname: ${2:my-password-stage}\n$0');
+    });
+
     it('works in JSON: keys with quotes, values', async () => {
       const text = '{\n  "model": "authentik_stages_email.emailstage",\n  "\n}';
       const keys = await completionAt(client, text, '  "\n', 3, 'json');

@@ -29,7 +29,7 @@ export { coerce } from './validation/drf';
 export type { DiagnosticCode, FixData, Severity, StageDiagnostic } from './validation/diagnostics';
 
 // Language features over a whole file, free of any transport.
-export { languageOf, StageLanguageService } from './service/languageService';
+export { languageOf, StageLanguageService, type RenameRefusal } from './service/languageService';
 export type { ReferenceInsert } from './service/references';
 export { StageFileAnalyzer, type FileRole } from './service/stageFile';
 export { isStageFileByName, type LanguageServiceOptions } from './service/languageService';

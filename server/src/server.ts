@@ -5,7 +5,7 @@
  */
 import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type CancellationToken, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText } from '@authentik-stages/engine';
+import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText, type RenameRefusal } from '@authentik-stages/engine';
 import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetObjectIndexNotification, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
 import { requestRunner, type RequestRunner } from './requestGuard';
 import { readSettings } from './settings';
@@ -55,6 +55,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: { label: 'authentik stages' },
         inlayHintProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION },
     };
@@ -106,6 +109,23 @@ function registerDocumentFeatures(connection: Connection, documents: TextDocumen
   connection.onCodeAction((params, token) => onDocument('Code actions', [], params.textDocument.uri, token, (d) => languageService().codeActions(d, params.context.diagnostics, params.range)));
   connection.languages.inlayHint.on((params, token) => onDocument('Inlay hints', [], params.textDocument.uri, token, (d) => languageService().inlayHints(d, params.range)));
   connection.onDocumentSymbol((params, token) => onDocument('Document symbols', [], params.textDocument.uri, token, (d) => languageService().symbols(d)));
+  registerNavigation(connection, onDocument, languageService);
+}
+
+type OnDocument = <T>(what: string, fallback: T, uri: string, token: CancellationToken, work: (document: TextDocument) => T) => T;
+
+/** Definition, references and rename of blueprint entry ids; nothing for stage files, which have none. */
+function registerNavigation(connection: Connection, onDocument: OnDocument, languageService: () => StageLanguageService): void {
+  connection.onDefinition((params, token) => onDocument('Go to definition', [], params.textDocument.uri, token, (d) => languageService().definition(d, params.position)));
+  connection.onReferences((params, token) => onDocument('Find references', [], params.textDocument.uri, token, (d) => languageService().references(d, params.position, params.context.includeDeclaration)));
+  connection.onPrepareRename((params, token) => refusedAsError(onDocument('Rename', null, params.textDocument.uri, token, (d) => languageService().prepareRename(d, params.position))));
+  connection.onRenameRequest((params, token) => refusedAsError(onDocument('Rename', null, params.textDocument.uri, token, (d) => languageService().rename(d, params.position, params.newName))));
+}
+
+/** A refused rename reaches the user as the request's error message. */
+function refusedAsError<T extends object>(result: T | RenameRefusal | null): T | null {
+  if (result && 'refused' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.refused);
+  return result;
 }
 
 /** The schema in force: set from a server's OpenAPI document or a cached catalog, reset, described. */

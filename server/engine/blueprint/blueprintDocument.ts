@@ -35,6 +35,18 @@ export interface BlueprintDocument {
   readonly entries: readonly BlueprintEntry[];
   /** Keys of the top-level `context:` mapping (what `!Context` reads from the file). */
   readonly contextKeys: ReadonlySet<string>;
+  /**
+   * Set when the blueprint was parsed entry by entry (incrementalBlueprint.ts): entry `i` is
+   * `parts[i]`, a blueprint of that one entry, parsed from its own text, which starts at `start`.
+   * What is checked per entry is checked (and kept) per part.
+   */
+  readonly parts?: readonly BlueprintPart[];
+}
+
+export interface BlueprintPart {
+  readonly start: number;
+  /** The entry alone: `entries[0]`, spans relative to `start`. */
+  readonly entry: BlueprintDocument;
 }
 
 /**
@@ -61,7 +73,7 @@ export function parseBlueprint(text: string): BlueprintDocument | undefined {
   return { doc, entries: entriesOf(doc), contextKeys: contextKeysOf(doc.value) };
 }
 
-function entriesOf(doc: StageDocument): BlueprintEntry[] {
+export function entriesOf(doc: StageDocument): BlueprintEntry[] {
   const root = doc.value as Record<string, unknown>;
   const entries = root['entries'];
   const lists: Array<{ pointer: string; items: unknown[] }> = [];
@@ -91,7 +103,7 @@ function entriesOf(doc: StageDocument): BlueprintEntry[] {
   return out;
 }
 
-function contextKeysOf(root: Record<string, unknown>): ReadonlySet<string> {
+export function contextKeysOf(root: Record<string, unknown>): ReadonlySet<string> {
   const context = root['context'];
   return new Set(isPlainObject(context) ? Object.keys(context) : []);
 }

@@ -78,8 +78,16 @@ export function resolveBlueprintModel(written: string, catalog: SchemaCatalog): 
   };
 }
 
+const modelNamesOf = new WeakMap<SchemaCatalog, readonly string[]>();
+
 /** Every model a blueprint entry may name, sorted: what completion offers. */
-export function blueprintModelNames(catalog: SchemaCatalog): string[] {
+export function blueprintModelNames(catalog: SchemaCatalog): readonly string[] {
+  let known = modelNamesOf.get(catalog);
+  if (!known) modelNamesOf.set(catalog, (known = collectModelNames(catalog)));
+  return known;
+}
+
+function collectModelNames(catalog: SchemaCatalog): string[] {
   const names = new Set<string>([...catalog.index.modelNames, ...catalog.models.map((m) => m.model), ...catalog.objects.map((m) => m.model), META_APPLY_BLUEPRINT]);
   for (const refused of Object.keys(NOT_IMPORTABLE)) names.delete(refused);
   return [...names].sort();

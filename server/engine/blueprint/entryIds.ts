@@ -2,11 +2,11 @@
  * Entry `id`s and the `!KeyOf` tags that name them: what the importer links (a `!KeyOf` yields the
  * pk of the object an earlier entry saved), and what definition, references and rename work on.
  */
-import type { Node } from 'yaml';
 import type { Span } from '../document/stageDocument';
 import { escapePointerSegment } from '../document/stageDocument';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import type { BlueprintDocument, BlueprintEntry } from './blueprintDocument';
+import { shiftSpan } from './blueprintLocations';
 
 export const KEY_OF = '!KeyOf';
 
@@ -37,14 +37,29 @@ export interface EntryLinks {
 
 const linkCache = new WeakMap<BlueprintDocument, EntryLinks>();
 
-/** Every id and `!KeyOf` of the blueprint, in document order; computed once per parse. */
+/** Every id and `!KeyOf` of the blueprint, in document order; computed once per parse (and per entry part). */
 export function entryLinks(bp: BlueprintDocument): EntryLinks {
   let links = linkCache.get(bp);
   if (!links) {
-    links = { ids: collectIds(bp), references: collectKeyOfs(bp) };
+    links = bp.parts ? composeLinks(bp) : { ids: collectIds(bp), references: collectKeyOfs(bp) };
     linkCache.set(bp, links);
   }
   return links;
+}
+
+/** An entry-by-entry blueprint's links: each part's own, moved to where it starts. */
+function composeLinks(bp: BlueprintDocument): EntryLinks {
+  const ids: EntryId[] = [];
+  const references: KeyOfReference[] = [];
+  bp.parts!.forEach((part, index) => {
+    const entry = bp.entries[index]!;
+    const own = entryLinks(part.entry);
+    for (const id of own.ids) ids.push({ id: id.id, entry, span: shiftSpan(id.span, part.start) });
+    for (const ref of own.references) {
+      references.push({ id: ref.id, entry, pointer: `/entries/${index}${ref.pointer.slice('/entries/0'.length)}`, tagSpan: shiftSpan(ref.tagSpan, part.start), span: shiftSpan(ref.span, part.start) });
+    }
+  });
+  return { ids, references };
 }
 
 function collectIds(bp: BlueprintDocument): EntryId[] {
@@ -52,7 +67,7 @@ function collectIds(bp: BlueprintDocument): EntryId[] {
   for (const entry of bp.entries) {
     if (entry.id === undefined) continue;
     const location = bp.doc.locations.get(`${entry.pointer}/id`);
-    if (location) out.push({ id: entry.id, entry, span: innerSpan(bp.doc.text, location.node, location.value) });
+    if (location) out.push({ id: entry.id, entry, span: innerSpan(bp.doc.text, location.value) });
   }
   return out;
 }
@@ -63,7 +78,7 @@ function collectKeyOfs(bp: BlueprintDocument): KeyOfReference[] {
     if (value instanceof TaggedValue) {
       if (value.tag === KEY_OF && (typeof value.value === 'string' || typeof value.value === 'number')) {
         const location = bp.doc.locations.get(pointer);
-        if (location) out.push({ id: String(value.value), entry, pointer, tagSpan: location.value, span: innerSpan(bp.doc.text, location.node, location.value) });
+        if (location) out.push({ id: String(value.value), entry, pointer, tagSpan: location.value, span: innerSpan(bp.doc.text, location.value) });
       }
       visit(value.value, pointer, entry);
     } else if (Array.isArray(value)) {
@@ -76,11 +91,12 @@ function collectKeyOfs(bp: BlueprintDocument): KeyOfReference[] {
   return out;
 }
 
-/** A scalar's text without its tag and quotes. */
-function innerSpan(text: string, node: Node | null, fallback: Span): Span {
-  const range = node?.range;
-  let start = range ? range[0] : fallback.start;
-  let end = range ? range[1] : fallback.end;
+/** A scalar's text without its tag and quotes (the value's span starts at its tag). */
+function innerSpan(text: string, span: Span): Span {
+  let { start, end } = span;
+  const tag = /^!\S*\s+/.exec(text.slice(start, end));
+  if (tag) start += tag[0].length;
+  while (end > start && /\s/.test(text[end - 1]!)) end -= 1;
   const quote = text[start];
   if ((quote === '"' || quote === "'") && end - start >= 2 && text[end - 1] === quote) {
     start += 1;

@@ -11,9 +11,15 @@ import type { DiagnosticSink } from './validateBlueprint';
 export function checkEntryLinks(bp: BlueprintDocument, sink: DiagnosticSink): void {
   const links = entryLinks(bp);
   const byId = new Map<string, BlueprintEntry[]>();
-  for (const { id, entry } of links.ids) byId.set(id, [...(byId.get(id) ?? []), entry]);
+  for (const { id, entry } of links.ids) {
+    const list = byId.get(id);
+    if (list) list.push(entry);
+    else byId.set(id, [entry]);
+  }
+  const allIds = [...byId.keys()];
+  const conditions = new ConditionsText();
   for (const ref of links.references) {
-    const problem = linkProblem(ref, byId.get(ref.id) ?? [], [...byId.keys()]);
+    const problem = linkProblem(ref, byId.get(ref.id) ?? [], allIds, conditions);
     if (!problem) continue;
     // An entry that deletes is skipped when its tags fail: the import goes on.
     const skipped = ref.entry.state === 'absent';
@@ -28,7 +34,7 @@ interface LinkProblem {
   fix?: { kind: 'replace-span'; start: number; end: number; text: string; title: string };
 }
 
-function linkProblem(ref: KeyOfReference, targets: readonly BlueprintEntry[], allIds: readonly string[]): LinkProblem | undefined {
+function linkProblem(ref: KeyOfReference, targets: readonly BlueprintEntry[], allIds: readonly string[], conditions: ConditionsText): LinkProblem | undefined {
   const earlier = targets.filter((t) => t.index < ref.entry.index);
   if (targets.length === 0) {
     const suggestion = closestMatch(ref.id, allIds);
@@ -48,15 +54,22 @@ function linkProblem(ref: KeyOfReference, targets: readonly BlueprintEntry[], al
     return { severity: 'error', message: `!KeyOf ${ref.id}: entry ${earlier[0]!.index + 1} deletes its object (state: absent), so there is no pk to take and the import fails.` };
   }
   const target = saving[0]!;
-  const targetConditions = conditionsText(target);
-  if (targetConditions && targetConditions !== conditionsText(ref.entry)) {
+  const targetConditions = conditions.of(target);
+  if (targetConditions && targetConditions !== conditions.of(ref.entry)) {
     return { severity: 'warning', message: `!KeyOf ${ref.id}: entry ${target.index + 1} has conditions this entry does not share; when they are false it is skipped and this !KeyOf fails the import.` };
   }
   return undefined;
 }
 
-function conditionsText(entry: BlueprintEntry): string | undefined {
-  const conditions = entry.fields?.['conditions'];
-  if (!Array.isArray(conditions) || conditions.length === 0) return undefined;
-  return JSON.stringify(conditions);
+/** An entry's conditions as comparable text, each entry's written once. */
+class ConditionsText {
+  private readonly texts = new Map<BlueprintEntry, string | undefined>();
+
+  of(entry: BlueprintEntry): string | undefined {
+    if (!this.texts.has(entry)) {
+      const conditions = entry.fields?.['conditions'];
+      this.texts.set(entry, Array.isArray(conditions) && conditions.length > 0 ? JSON.stringify(conditions) : undefined);
+    }
+    return this.texts.get(entry);
+  }
 }

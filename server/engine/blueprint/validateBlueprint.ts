@@ -5,7 +5,7 @@
  * Severity follows the importer: an error where it would refuse the blueprint, a warning where it
  * may fail or silently ignores something.
  */
-import { fieldPointer, type Span } from '../document/stageDocument';
+import { fieldPointer, type Span, type StageDocument } from '../document/stageDocument';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import type { ReferenceIndex } from '../references/referenceIndex';
 import type { SchemaCatalog } from '../schema/catalog';
@@ -22,12 +22,56 @@ import { checkBlueprintTags, type TagCheckContext } from './tagChecks';
 import { blueprintModelNames } from './blueprintModels';
 
 const TOP_LEVEL_KEYS = ['version', 'metadata', 'context', 'entries'];
-const ENTRY_KEYS = ['model', 'id', 'identifiers', 'attrs', 'state', 'conditions', 'permissions'];
+/** The keys of an entry (`common.BlueprintEntry`), in the order the editor offers them. */
+export const ENTRY_KEYS = ['model', 'id', 'identifiers', 'attrs', 'state', 'conditions', 'permissions'] as const;
 
 /** Diagnostics in document order, offsets into the blueprint's text. */
 export function validateBlueprint(bp: BlueprintDocument, catalog: SchemaCatalog, references?: ReferenceIndex): StageDiagnostic[] {
   const out = new BlueprintValidator(bp, catalog, references).run();
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+interface KeptEntryCheck {
+  catalog: SchemaCatalog;
+  references: ReferenceIndex | undefined;
+  contextKeys: string;
+  diagnostics: StageDiagnostic[];
+}
+
+/** What an entry part's own checks found, kept while the part, the catalog, the server's objects and the context keys are the same. */
+const keptEntryChecks = new WeakMap<BlueprintDocument, KeptEntryCheck>();
+
+/** The checks of one entry that need no other entry: its keys, model, body and tags. Offsets into the part. */
+function entryPartDiagnostics(part: BlueprintDocument, catalog: SchemaCatalog, references: ReferenceIndex | undefined, contextKeys: ReadonlySet<string>): StageDiagnostic[] {
+  const keys = [...contextKeys].join('\n');
+  const kept = keptEntryChecks.get(part);
+  if (kept && kept.catalog === catalog && kept.references === references && kept.contextKeys === keys) return kept.diagnostics;
+  const checker = new EntryChecker(part, catalog, references);
+  checker.checkEntry(part.entries[0]!);
+  checkTags(part, part.doc, contextKeys, catalog, checker.sink);
+  keptEntryChecks.set(part, { catalog, references, contextKeys: keys, diagnostics: checker.sink.out });
+  return checker.sink.out;
+}
+
+/** Tag findings as diagnostics; `doc` may be the blueprint's head alone. */
+function checkTags(bp: BlueprintDocument, doc: StageDocument, contextKeys: ReadonlySet<string>, catalog: SchemaCatalog, sink: DiagnosticSink): void {
+  const context: TagCheckContext = {
+    contextKeys,
+    findModel: (model) => {
+      const entry = catalog.anyEntry(model);
+      if (entry) return { fields: [...entry.fields, ...entry.readOnly] };
+      return catalog.knowsModel(model) ? 'no-schema' : undefined;
+    },
+    modelNames: blueprintModelNames(catalog),
+  };
+  for (const finding of checkBlueprintTags(doc, context)) {
+    const span = finding.span ?? sink.valueSpan(finding.pointer);
+    // An entry that deletes swallows authentik's own resolution errors and is skipped.
+    const entry = bp.entries.find((e) => finding.pointer === e.pointer || finding.pointer.startsWith(`${e.pointer}/`));
+    const skipped = finding.severity === 'error' && finding.phase === 'resolve' && !finding.uncaught && entry?.state === 'absent';
+    if (skipped) sink.add(span, 'warning', 'tag', `${finding.message} This entry deletes, so the importer skips it instead of failing.`);
+    else sink.add(span, finding.severity, 'tag', finding.message);
+  }
 }
 
 export class DiagnosticSink {
@@ -54,6 +98,7 @@ export class DiagnosticSink {
   }
 }
 
+/** The whole file: its top level, every entry (part by part when it was parsed so), and the links between entries. */
 class BlueprintValidator {
   private readonly sink: DiagnosticSink;
 
@@ -66,45 +111,34 @@ class BlueprintValidator {
   }
 
   run(): StageDiagnostic[] {
-    const { doc } = this.bp;
-    for (const problem of doc.syntaxErrors) this.sink.add(problem.span, 'error', 'syntax', syntaxMessage(problem.message));
-    const root = doc.value as Record<string, unknown>;
+    const { bp, catalog, references, sink } = this;
+    for (const problem of bp.doc.syntaxErrors) sink.add(problem.span, 'error', 'syntax', syntaxMessage(problem.message));
+    const root = bp.doc.value as Record<string, unknown>;
     this.checkTopLevel(root);
+    if (bp.parts) {
+      for (const part of bp.parts) {
+        for (const d of entryPartDiagnostics(part.entry, catalog, references, bp.contextKeys)) sink.out.push({ ...d, start: d.start + part.start, end: d.end + part.start });
+      }
+      const head = Object.fromEntries(Object.entries(root).filter(([key]) => key !== 'entries'));
+      checkTags(bp, { ...bp.doc, value: head }, bp.contextKeys, catalog, sink);
+    } else {
+      const checker = new EntryChecker(bp, catalog, references, sink);
+      for (const entry of bp.entries) checker.checkEntry(entry);
+      checkTags(bp, bp.doc, bp.contextKeys, catalog, sink);
+    }
+    this.checkIds();
+    checkEntryLinks(bp, sink);
+    return sink.out;
+  }
+
+  private checkIds(): void {
     const ids = new Map<string, BlueprintEntry>();
     for (const entry of this.bp.entries) {
-      this.checkEntry(entry);
       if (entry.id === undefined) continue;
       const first = ids.get(entry.id);
       if (first) this.sink.add(this.sink.valueSpan(`${entry.pointer}/id`), 'warning', 'blueprint', `id "${entry.id}" is also the id of entry ${first.index + 1}: !KeyOf ${entry.id} takes the first entry of that id that saved an object.`);
       else ids.set(entry.id, entry);
     }
-    checkEntryLinks(this.bp, this.sink);
-    this.checkTags();
-    return this.sink.out;
-  }
-
-  private checkTags(): void {
-    const { catalog, sink } = this;
-    const context: TagCheckContext = {
-      contextKeys: this.bp.contextKeys,
-      findModel: (model) => {
-        const entry = catalog.anyEntry(model);
-        if (entry) return { fields: [...entry.fields, ...entry.readOnly] };
-        return catalog.knowsModel(model) ? 'no-schema' : undefined;
-      },
-      modelNames: blueprintModelNames(catalog),
-    };
-    for (const finding of checkBlueprintTags(this.bp.doc, context)) {
-      const span = finding.span ?? sink.valueSpan(finding.pointer);
-      // An entry that deletes swallows authentik's own resolution errors and is skipped.
-      const skipped = finding.severity === 'error' && finding.phase === 'resolve' && !finding.uncaught && this.entryAt(finding.pointer)?.state === 'absent';
-      if (skipped) sink.add(span, 'warning', 'tag', `${finding.message} This entry deletes, so the importer skips it instead of failing.`);
-      else sink.add(span, finding.severity, 'tag', finding.message);
-    }
-  }
-
-  private entryAt(pointer: string): BlueprintEntry | undefined {
-    return this.bp.entries.find((e) => pointer === e.pointer || pointer.startsWith(`${e.pointer}/`));
   }
 
   private checkTopLevel(root: Record<string, unknown>): void {
@@ -151,15 +185,26 @@ class BlueprintValidator {
     }
   }
 
-  private checkEntry(entry: BlueprintEntry): void {
+}
+
+/** One entry on its own: its keys, the loader's types, its model and its body by the model's rules. */
+class EntryChecker {
+  constructor(
+    private readonly bp: BlueprintDocument,
+    private readonly catalog: SchemaCatalog,
+    private readonly references: ReferenceIndex | undefined,
+    readonly sink: DiagnosticSink = new DiagnosticSink(bp),
+  ) {}
+
+  checkEntry(entry: BlueprintEntry): void {
     const { sink } = this;
     const fields = entry.fields;
     if (!fields) {
-      sink.add(entry.span, 'error', 'blueprint', `Entry ${entry.index + 1} must be a mapping (model, identifiers, attrs, …), not ${kindOf(entry.value)}.`);
+      sink.add(entry.span, 'error', 'blueprint', `An entry must be a mapping (model, identifiers, attrs, …), not ${kindOf(entry.value)}.`);
       return;
     }
     for (const key of Object.keys(fields)) {
-      if (ENTRY_KEYS.includes(key)) continue;
+      if ((ENTRY_KEYS as readonly string[]).includes(key)) continue;
       const suggestion = closestMatch(key, ENTRY_KEYS);
       sink.add(sink.keySpan(`${entry.pointer}${fieldPointer(key)}`), 'warning', 'unknown-key', `${key} is not a key of a blueprint entry: the loader ignores it.${suggestion ? ` Did you mean ${suggestion}?` : ''}`, suggestion ? { kind: 'rename-key', to: suggestion } : undefined);
     }
@@ -221,7 +266,7 @@ class BlueprintValidator {
     const { sink } = this;
     const written = fields['model'];
     if (written === undefined || written === null) {
-      sink.add(firstKey(this.bp, entry) ?? entry.span, 'error', 'model-missing', `Entry ${entry.index + 1} has no model: the loader refuses the blueprint. Write e.g. model: authentik_flows.flow.`);
+      sink.add(firstKey(this.bp, entry) ?? entry.span, 'error', 'model-missing', 'This entry has no model: the loader refuses the blueprint. Write e.g. model: authentik_flows.flow.');
       return undefined;
     }
     if (written instanceof TaggedValue) return undefined;
@@ -270,7 +315,7 @@ class BlueprintValidator {
     const identifiers = fields['identifiers'];
     if (!isPlainObject(identifiers) || Object.keys(identifiers).length === 0) {
       if (identifiers === undefined || identifiers === null || isPlainObject(identifiers)) {
-        this.sink.add(identifiers === undefined ? this.sink.valueSpan(`${entry.pointer}/model`) : this.sink.valueSpan(`${entry.pointer}/identifiers`), 'error', 'required', `Entry ${entry.index + 1} has no identifiers: the importer finds the object by them and fails with "No or invalid identifiers". Write e.g. identifiers: { ${model.required.includes('slug') ? 'slug' : 'name'}: … }.`);
+        this.sink.add(identifiers === undefined ? this.sink.valueSpan(`${entry.pointer}/model`) : this.sink.valueSpan(`${entry.pointer}/identifiers`), 'error', 'required', `This entry has no identifiers: the importer finds the object by them and fails with "No or invalid identifiers". Write e.g. identifiers: { ${model.required.includes('slug') ? 'slug' : 'name'}: … }.`);
       }
       return;
     }

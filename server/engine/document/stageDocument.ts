@@ -51,12 +51,25 @@ const MAX_SYNTAX_ERRORS = 20;
 /** Below the depth at which the parser itself gives out (about a thousand levels). */
 const MAX_PARSE_DEPTH = 300;
 
-export function parseStageDocument(text: string, language: SourceLanguage): StageDocument {
+export interface ParseOptions {
+  /**
+   * Keep each location's YAML node (default): what rewriting a file needs. Without them the parse
+   * tree is garbage once the values are built, which is what a large blueprint wants.
+   */
+  keepNodes?: boolean;
+}
+
+export function parseStageDocument(text: string, language: SourceLanguage, options: ParseOptions = {}): StageDocument {
   if (nestingDepth(text, MAX_PARSE_DEPTH) > MAX_PARSE_DEPTH) {
     const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document nests deeper than ${MAX_PARSE_DEPTH} levels; no stage does, so it is not parsed.` };
     return { text, language, yaml: parseDocument(''), value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
   }
   let yaml: Document.Parsed;
+  // The parser reports every custom tag (`!Env`, `!KeyOf`, …) as a warning, an Error object whose
+  // stack trace is captured and never read: on a blueprint of thousands of tags that was a third
+  // of the parse.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     yaml = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
   } catch (error) {
@@ -65,6 +78,8 @@ export function parseStageDocument(text: string, language: SourceLanguage): Stag
     const reason = /call stack/i.test((error as Error).message) ? 'it nests too deeply (thousands of levels); no stage does' : (error as Error).message;
     const problem = { span: { start: 0, end: Math.min(text.length, 1) }, message: `The document cannot be parsed: ${reason}.` };
     return { text, language, yaml, value: null, locations: new Map(), syntaxErrors: [problem], isEmpty: false };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   const syntaxErrors: SyntaxProblem[] = [];
   const seen = new Set<string>();
@@ -81,7 +96,7 @@ export function parseStageDocument(text: string, language: SourceLanguage): Stag
   }
   if (language === 'json') syntaxErrors.push(...jsonSyntaxErrors(text, syntaxErrors.length > 0));
   const locations = new Map<string, NodeLocation>();
-  const builder = new ValueBuilder(text, locations);
+  const builder = new ValueBuilder(text, locations, options.keepNodes !== false);
   const value = yaml.contents ? builder.build(yaml.contents as Node, '', undefined, 0) : null;
   syntaxErrors.push(...builder.problems);
   return {
@@ -121,6 +136,8 @@ function jsonSyntaxErrors(text: string, yamlAlreadyFailed: boolean): SyntaxProbl
 
 /** A key as one segment of a JSON pointer (RFC 6901): `~` → `~0`, `/` → `~1`. */
 export function escapePointerSegment(segment: string): string {
+  // Nearly every key is a plain word: no regular expression for those.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -154,13 +171,17 @@ class ValueBuilder {
   constructor(
     private readonly text: string,
     private readonly locations: Map<string, NodeLocation>,
+    private readonly keepNodes: boolean,
   ) {}
 
   build(node: Node, pointer: string, key: Span | undefined, depth: number): unknown {
     const value = this.spanWithTag(node);
     if (++this.expanded > MAX_EXPANDED_NODES) return this.fail(value, `The document expands to more than ${MAX_EXPANDED_NODES} values (aliases?); the rest is ignored.`);
     if (depth > MAX_DEPTH) return this.fail(value, `The document nests deeper than ${MAX_DEPTH} levels; deeper values are ignored.`);
-    if (!this.locations.has(pointer)) this.locations.set(pointer, key ? { value, key, node } : { value, node });
+    if (!this.locations.has(pointer)) {
+      const kept = this.keepNodes ? node : null;
+      this.locations.set(pointer, key ? { value, key, node: kept } : { value, node: kept });
+    }
     if (isAlias(node)) {
       const target = this.anchors.get(node.source);
       if (!target) return null;

@@ -14,7 +14,8 @@ import { referenceOf } from '../references/lookup';
 import { referenceCompletions, type ReferenceInsert } from './references';
 import type { StageFile } from './stageFile';
 
-interface Context {
+/** Where completion was asked: a key, a field's value or a list item, and the word typed so far. */
+export interface CompletionContext {
   kind: 'key' | 'value' | 'item';
   /** For values and list items: the field they belong to. */
   field?: string;
@@ -48,27 +49,43 @@ export function complete(file: StageFile, textDocument: TextDocument, position: 
   } else if (context.field === 'model') {
     items.push(...modelValueItems(catalog, context, file.language));
   } else if (model && context.field) {
-    const schema = catalog.schema(model.model)?.properties?.[context.field];
-    if (schema) {
-      const target = context.kind === 'item' ? schema.items : schema;
-      if (target) items.push(...valueItems(target, context, file.language, schema));
-      const reference = referenceOf(model.model, context.field);
-      if (reference && file.references) {
-        const found = referenceCompletions(file.references, reference, { ...context, kind: context.kind }, file.language, insert, catalog);
-        items.push(...found.items);
-        isIncomplete = found.incomplete;
-      }
-      if (context.kind === 'value') {
-        for (const value of suggestedValues(model.typeName, context.field, file.references?.emailTemplates)) {
-          items.push({ label: value, kind: CompletionItemKind.Value, detail: 'built-in', textEdit: { range: context.range, newText: file.language === 'json' ? JSON.stringify(value) : value } });
-        }
-      }
+    const found = fieldValueCompletions(model, context.field, context, file, insert, catalog);
+    items.push(...found.items);
+    isIncomplete = found.isIncomplete;
+  }
+  return { isIncomplete, items };
+}
+
+/** A field's values: its enum, booleans, durations, null, built-in values and (connected) the objects a reference field takes. */
+export function fieldValueCompletions(
+  model: ModelIndexEntry,
+  field: string,
+  context: CompletionContext,
+  file: Pick<StageFile, 'language' | 'references'>,
+  insert: ReferenceInsert,
+  catalog: SchemaCatalog,
+): CompletionList {
+  const items: CompletionItem[] = [];
+  let isIncomplete = false;
+  const schema = catalog.schema(model.model)?.properties?.[field];
+  if (!schema) return { isIncomplete, items };
+  const target = context.kind === 'item' ? schema.items : schema;
+  if (target) items.push(...valueItems(target, context, file.language, schema));
+  const reference = referenceOf(model.model, field);
+  if (reference && file.references && context.kind !== 'key') {
+    const found = referenceCompletions(file.references, reference, { ...context, kind: context.kind }, file.language, insert, catalog);
+    items.push(...found.items);
+    isIncomplete = found.incomplete;
+  }
+  if (context.kind === 'value') {
+    for (const value of suggestedValues(model.typeName, field, file.references?.emailTemplates)) {
+      items.push({ label: value, kind: CompletionItemKind.Value, detail: 'built-in', textEdit: { range: context.range, newText: file.language === 'json' ? JSON.stringify(value) : value } });
     }
   }
   return { isIncomplete, items };
 }
 
-function yamlContext(text: string, lineStart: number, linePrefix: string, position: Position): Context | undefined {
+function yamlContext(text: string, lineStart: number, linePrefix: string, position: Position): CompletionContext | undefined {
   const word = (typed: string): Range => ({ start: { line: position.line, character: Math.max(0, position.character - typed.length) }, end: position });
   const key = /^([A-Za-z_][\w-]*|)$/.exec(linePrefix);
   if (key) return { kind: 'key', range: word(key[1]!), typed: key[1]!, quoted: false };
@@ -99,7 +116,7 @@ function parentKey(text: string, lineStart: number): string | undefined {
   return undefined;
 }
 
-function jsonContext(text: string, offset: number, position: Position): Context | undefined {
+function jsonContext(text: string, offset: number, position: Position): CompletionContext | undefined {
   const before = text.slice(Math.max(0, offset - 2000), offset);
   const word = (typed: string): Range => ({ start: { line: position.line, character: Math.max(0, position.character - typed.length) }, end: position });
   const value = /"((?:[^"\\\r\n]|\\.)+)"\s*:\s*("?[^",{}[\]\r\n]*)$/.exec(before);
@@ -121,7 +138,7 @@ function markdown(value: string): { kind: typeof MarkupKind.Markdown; value: str
   return { kind: MarkupKind.Markdown, value };
 }
 
-function modelKeyItem(catalog: SchemaCatalog, context: Context, language: 'yaml' | 'json'): CompletionItem {
+function modelKeyItem(catalog: SchemaCatalog, context: CompletionContext, language: 'yaml' | 'json'): CompletionItem {
   const choices = catalog.models.map((m) => m.model).join(',');
   const newText = language === 'json' ? `"model": "\${1|${choices}|}"` : `model: \${1|${choices}|}`;
   return {
@@ -135,7 +152,8 @@ function modelKeyItem(catalog: SchemaCatalog, context: Context, language: 'yaml'
   };
 }
 
-function keyItems(entry: ModelIndexEntry, catalog: SchemaCatalog, object: Record<string, unknown>, context: Context, language: 'yaml' | 'json'): CompletionItem[] {
+/** The model's fields not in `object` yet (required first), each inserted with a placeholder of its shape. */
+export function keyItems(entry: ModelIndexEntry, catalog: SchemaCatalog, object: Record<string, unknown>, context: CompletionContext, language: 'yaml' | 'json'): CompletionItem[] {
   const schema = catalog.schema(entry.model);
   const properties = schema?.properties ?? {};
   const items: CompletionItem[] = [];
@@ -151,7 +169,7 @@ function keyItems(entry: ModelIndexEntry, catalog: SchemaCatalog, object: Record
   return items;
 }
 
-function keyItem(field: string, schema: JsonSchema, entry: ModelIndexEntry, catalog: SchemaCatalog, context: Context, language: 'yaml' | 'json', rank: string): CompletionItem {
+function keyItem(field: string, schema: JsonSchema, entry: ModelIndexEntry, catalog: SchemaCatalog, context: CompletionContext, language: 'yaml' | 'json', rank: string): CompletionItem {
   const placeholder = placeholderFor(schema, language);
   const newText = language === 'json' ? `"${field}": ${placeholder}` : `${field}:${placeholder.startsWith('\n') ? '' : ' '}${placeholder}`;
   return {
@@ -192,13 +210,14 @@ export function placeholderFor(schema: JsonSchema, language: 'yaml' | 'json'): s
   }
 }
 
-function yamlScalar(value: string | number | boolean): string {
+/** A YAML scalar for the text: plain where YAML reads it back as this text, else quoted. */
+export function yamlScalar(value: string | number | boolean): string {
   if (typeof value !== 'string') return String(value);
   // Quote what YAML would read as something other than this text.
   return /^(?:true|false|null|~|[-+]?[\d.]+(?:e[-+]?\d+)?|)$/i.test(value) || /[:#{}[\],&*!|>'"%@`]/.test(value) || value.trim() !== value ? JSON.stringify(value) : value;
 }
 
-function modelValueItems(catalog: SchemaCatalog, context: Context, language: 'yaml' | 'json'): CompletionItem[] {
+function modelValueItems(catalog: SchemaCatalog, context: CompletionContext, language: 'yaml' | 'json'): CompletionItem[] {
   return catalog.models.map((entry) => ({
     label: entry.model,
     kind: CompletionItemKind.Class,
@@ -210,7 +229,7 @@ function modelValueItems(catalog: SchemaCatalog, context: Context, language: 'ya
   }));
 }
 
-function valueItems(schema: JsonSchema, context: Context, language: 'yaml' | 'json', field: JsonSchema): CompletionItem[] {
+function valueItems(schema: JsonSchema, context: CompletionContext, language: 'yaml' | 'json', field: JsonSchema): CompletionItem[] {
   const items: CompletionItem[] = [];
   const render = (value: JsonValue): string => (language === 'json' ? JSON.stringify(value) : typeof value === 'string' ? yamlScalar(value) : JSON.stringify(value));
   const add = (value: JsonValue, detail: string, documentation?: string): void => {
@@ -259,18 +278,9 @@ function valueItems(schema: JsonSchema, context: Context, language: 'yaml' | 'js
   return items;
 }
 
-function newDocumentSnippets(catalog: SchemaCatalog, context: Context): CompletionItem[] {
+function newDocumentSnippets(catalog: SchemaCatalog, context: CompletionContext): CompletionItem[] {
   return catalog.models.map((entry) => {
-    const schema = catalog.schema(entry.model);
-    let tabStop = 1;
-    const lines = [`model: ${entry.model}`];
-    for (const field of entry.required) {
-      const property = schema?.properties?.[field];
-      if (!property) continue;
-      const placeholder = property.type === 'string' && !property.enum ? `\${${tabStop}:${field === 'name' ? `my-${entry.typeName.replace(/Stage$/, '').toLowerCase()}-stage` : field}}` : placeholderFor(property, 'yaml').replace(/\$\{?1/g, `\${${tabStop}`).replace(/\$1\b/g, `$${tabStop}`);
-      lines.push(`${field}:${placeholder.startsWith('\n') ? '' : ' '}${placeholder}`);
-      tabStop++;
-    }
+    const lines = [`model: ${entry.model}`, ...requiredFieldLines(entry, entry.required, catalog, 1, (field) => (field === 'name' ? `my-${entry.typeName.replace(/Stage$/, '').toLowerCase()}-stage` : field)).lines];
     return {
       label: `New ${entry.title}`,
       kind: CompletionItemKind.Snippet,
@@ -281,4 +291,22 @@ function newDocumentSnippets(catalog: SchemaCatalog, context: Context): Completi
       textEdit: { range: context.range, newText: `${lines.join('\n')}\n$0` },
     };
   });
+}
+
+/**
+ * `field: placeholder` lines for the given fields of the model, tab stops numbered from `firstTabStop`;
+ * `example` names the text placeholder of a plain string field.
+ */
+export function requiredFieldLines(entry: ModelIndexEntry, fields: readonly string[], catalog: SchemaCatalog, firstTabStop: number, example: (field: string) => string): { lines: string[]; next: number } {
+  const schema = catalog.schema(entry.model);
+  let tabStop = firstTabStop;
+  const lines: string[] = [];
+  for (const field of fields) {
+    const property = schema?.properties?.[field];
+    if (!property) continue;
+    const placeholder = property.type === 'string' && !property.enum ? `\${${tabStop}:${example(field)}}` : placeholderFor(property, 'yaml').replace(/\$\{1(?=[:|])/g, `\${${tabStop}`).replace(/\$1(?!\d)/g, `$${tabStop}`);
+    lines.push(`${field}:${placeholder.startsWith('\n') ? '' : ' '}${placeholder}`);
+    tabStop++;
+  }
+  return { lines, next: tabStop };
 }

@@ -2,6 +2,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
+import type { ModelIndexEntry } from '../schema/types';
 import { isPlainObject } from '../document/tags';
 import { checkDuration, describeSeconds } from '../validation/duration';
 import { TaggedValue } from '../document/tags';
@@ -10,16 +11,17 @@ import { fieldDocumentation, modelDocumentation } from './fieldDocs';
 import { referenceHover } from './references';
 import type { StageFile } from './stageFile';
 
-export function hover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog): Hover | null {
+/** `bodyModel`: the model of a document that does not name its own (a blueprint entry's body). */
+export function hover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog, bodyModel?: ModelIndexEntry): Hover | null {
   const reference = referenceHover(file, textDocument, position, catalog);
-  const field = fieldHover(file, textDocument, position, catalog);
+  const field = fieldHover(file, textDocument, position, catalog, bodyModel);
   if (!reference) return field;
   // The object first, then what the field is.
   const docs = field && typeof field.contents === 'object' && 'value' in field.contents ? `\n\n---\n\n${field.contents.value}` : '';
   return { ...reference, contents: { kind: MarkupKind.Markdown, value: `${(reference.contents as { value: string }).value}${docs}` } };
 }
 
-function fieldHover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog): Hover | null {
+function fieldHover(file: StageFile, textDocument: TextDocument, position: Position, catalog: SchemaCatalog, bodyModel: ModelIndexEntry | undefined): Hover | null {
   const offset = textDocument.offsetAt(position);
   const placed = file.documentAt(offset);
   if (!placed || placed.doc.isEmpty || !isPlainObject(placed.doc.value)) return null;
@@ -34,7 +36,7 @@ function fieldHover(file: StageFile, textDocument: TextDocument, position: Posit
     const field = pointerSegments(pointer)[0]!;
     const span = onKey ? location.key! : location.value;
     const range = { start: textDocument.positionAt(placed.offset + span.start), end: textDocument.positionAt(placed.offset + span.end) };
-    const model = typeof root['model'] === 'string' ? catalog.entry(root['model']) : undefined;
+    const model = bodyModel ?? (typeof root['model'] === 'string' ? catalog.entry(root['model']) : undefined);
     if (field === 'model') {
       if (!model) return null;
       return { contents: { kind: MarkupKind.Markdown, value: modelDocumentation(model, catalog) }, range };

@@ -2,7 +2,7 @@
  * The language features behind one facade, free of any transport: the LSP server and the
  * command-line tool both drive this.
  */
-import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, InlayHint, Position, Range } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaCatalog } from '../schema/catalog';
 import { languageOfPath, type SourceLanguage } from '../document/stageDocument';
@@ -14,6 +14,12 @@ import { StageFileAnalyzer, type FileRole, type StageFile } from './stageFile';
 import { documentSymbols } from './symbols';
 import { referenceInlayHints, type ReferenceInsert } from './references';
 import type { ObjectIndex } from '../references/objectIndex';
+import { completeBlueprint } from './blueprint/completion';
+import { hoverBlueprint } from './blueprint/hover';
+import { blueprintDefinition, blueprintReferences, prepareBlueprintRename, renameBlueprintId, type RenameRefusal } from './blueprint/navigation';
+import { blueprintSymbols } from './blueprint/symbols';
+
+export type { RenameRefusal } from './blueprint/navigation';
 
 export function languageOf(languageId: string, uri: string): SourceLanguage {
   if (languageId === 'authentik-stage-json' || languageId === 'json' || languageId === 'jsonc') return 'json';
@@ -27,6 +33,11 @@ const STAGE_FILE_NAME = /\.stage\.(?:ya?ml|json)$/i;
 /** A stage file by its language or its name; everything else is a blueprint when its content is one, else not ours. */
 export function isStageFileByName(uri: string, languageId: string): boolean {
   return STAGE_LANGUAGE_IDS.has(languageId) || STAGE_FILE_NAME.test(uri);
+}
+
+/** A file that is neither a stage file nor a blueprint was not parsed: nothing of ours applies to it. */
+function isOurs(file: StageFile): boolean {
+  return file.documents.length > 0;
 }
 
 export interface LanguageServiceOptions {
@@ -85,13 +96,14 @@ export class StageLanguageService {
 
   complete(textDocument: TextDocument, position: Position, insert: ReferenceInsert = 'find'): CompletionList {
     const file = this.analyze(textDocument);
-    if (file.blueprint) return { isIncomplete: false, items: [] };
+    if (file.blueprint) return completeBlueprint(file, file.blueprint, textDocument, position, this.catalog, insert);
+    if (!isOurs(file)) return { isIncomplete: false, items: [] };
     return complete(file, textDocument, position, this.catalog, insert);
   }
 
   hover(textDocument: TextDocument, position: Position): Hover | null {
     const file = this.analyze(textDocument);
-    if (file.blueprint) return null;
+    if (file.blueprint) return hoverBlueprint(file, file.blueprint, textDocument, position, this.catalog);
     return hover(file, textDocument, position, this.catalog);
   }
 
@@ -105,7 +117,29 @@ export class StageLanguageService {
 
   symbols(textDocument: TextDocument): DocumentSymbol[] {
     const file = this.analyze(textDocument);
-    if (file.blueprint) return [];
+    if (file.blueprint) return blueprintSymbols(file.blueprint, textDocument, this.catalog);
     return documentSymbols(file, textDocument, this.catalog);
+  }
+
+  /** Where the entry id under the cursor is defined (blueprints only: stage files have no ids). */
+  definition(textDocument: TextDocument, position: Position): Location[] {
+    const { blueprint } = this.analyze(textDocument);
+    return blueprint ? blueprintDefinition(blueprint, textDocument, position) : [];
+  }
+
+  references(textDocument: TextDocument, position: Position, includeDeclaration: boolean): Location[] {
+    const { blueprint } = this.analyze(textDocument);
+    return blueprint ? blueprintReferences(blueprint, textDocument, position, includeDeclaration) : [];
+  }
+
+  /** The id to rename and its range; a refusal saying why; null outside blueprints. */
+  prepareRename(textDocument: TextDocument, position: Position): { range: Range; placeholder: string } | RenameRefusal | null {
+    const { blueprint } = this.analyze(textDocument);
+    return blueprint ? prepareBlueprintRename(blueprint, textDocument, position) : null;
+  }
+
+  rename(textDocument: TextDocument, position: Position, newName: string): WorkspaceEdit | RenameRefusal | null {
+    const { blueprint } = this.analyze(textDocument);
+    return blueprint ? renameBlueprintId(blueprint, textDocument, position, newName) : null;
   }
 }

@@ -10,7 +10,8 @@ import type { StageDiagnostic } from '../validation/diagnostics';
 import { validateStageDocument } from '../validation/validateStage';
 import type { ObjectIndex } from '../references/objectIndex';
 import { ReferenceIndex } from '../references/referenceIndex';
-import { parseBlueprint, type BlueprintDocument } from '../blueprint/blueprintDocument';
+import type { BlueprintDocument } from '../blueprint/blueprintDocument';
+import { BlueprintParser } from '../blueprint/incrementalBlueprint';
 import { validateBlueprint } from '../blueprint/validateBlueprint';
 
 /**
@@ -91,6 +92,8 @@ export class StageFile {
 /** Per-file caches of document analyses, keyed by document text; dropped when the file closes. */
 export class StageFileAnalyzer {
   private readonly files = new Map<string, Map<string, DocumentAnalysis>>();
+  /** Per open blueprint, its entries' parses, so that an edit re-parses one entry. */
+  private readonly blueprints = new Map<string, BlueprintParser>();
   private readonly source: ReferenceSource = { references: undefined };
 
   constructor(private catalog: SchemaCatalog) {}
@@ -112,14 +115,16 @@ export class StageFileAnalyzer {
   setCatalog(catalog: SchemaCatalog): void {
     this.catalog = catalog;
     this.files.clear();
+    this.blueprints.clear();
   }
 
   analyze(key: string, text: string, language: SourceLanguage, role: FileRole = 'stage-file'): StageFile {
     const previous = this.files.get(key);
     if (language === 'yaml') {
       const known = previous?.get(text);
-      const blueprint = known?.blueprint ?? (known ? undefined : parseBlueprint(text));
+      const blueprint = known?.blueprint ?? (known ? undefined : this.blueprintParser(key).parse(text));
       if (blueprint) return this.blueprintFile(key, text, known ?? new DocumentAnalysis(blueprint.doc, this.catalog, this.source, blueprint));
+      this.blueprints.delete(key);
     }
     // Any other YAML file (a compose file, a chart) is not ours: nothing is parsed or reported.
     if (role === 'other') {
@@ -158,7 +163,14 @@ export class StageFileAnalyzer {
     return new StageFile(text, 'yaml', [placed], this.source.references, analysis.blueprint);
   }
 
+  private blueprintParser(key: string): BlueprintParser {
+    let parser = this.blueprints.get(key);
+    if (!parser) this.blueprints.set(key, (parser = new BlueprintParser()));
+    return parser;
+  }
+
   drop(key: string): void {
     this.files.delete(key);
+    this.blueprints.delete(key);
   }
 }
