@@ -4,7 +4,7 @@
 // Our server gets a plain `yaml` document named flows-N.yaml: it recognises blueprints by content.
 // Run after the build:
 //   node dist/bench/blueprint-bench.js [--no-fail] [--sizes=20,2000] [--servers=ours,yaml-ls,floor]
-//                                      [--edits=N] [--requests=N]
+//                                      [--edits=N] [--requests=N] [--opens=N]
 // Prints a markdown table and the targets (PASS/FAIL) to stdout, progress to stderr, and writes
 // .bench/blueprint-bench.json. Exits 1 when a target fails, unless --no-fail.
 import { resolve } from 'node:path';
@@ -39,6 +39,8 @@ runBench(async () =>
     fileName: (entries) => `flows-${entries}.yaml`,
     targets: BLUEPRINT_TARGETS,
     edits: (entries) => (editsOverride ? Number(editsOverride) : entries >= 1000 ? 10 : 20),
+    // Open → first diagnostics is a budget: the median of three first opens, each in a fresh server.
+    opens: () => Number(option('opens') ?? 3),
     // yaml-language-server takes seconds per completion of a 2,000-entry blueprint; the requests are
     // not among the budgets, so a few of them tell enough.
     requests: (entries) => Number(option('requests') ?? (entries >= 1000 ? 3 : 20)),

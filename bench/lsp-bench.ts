@@ -1,7 +1,7 @@
 // LSP benchmark: our authentik stage server vs Red Hat's yaml-language-server vs a no-op floor
 // server, over stdio, on files of 1, 200 and 2,000 email stages. Run after the build:
 //   node dist/bench/lsp-bench.js [--no-fail] [--sizes=1,200,2000] [--servers=ours,yaml-ls,floor]
-//                                [--edits=N] [--requests=N]
+//                                [--edits=N] [--requests=N] [--opens=N]
 // Prints a markdown table and the targets (PASS/FAIL) to stdout, progress to stderr, and writes
 // .bench/lsp-bench.json. Exits 1 when a target fails, unless --no-fail.
 import { resolve } from 'node:path';
@@ -28,6 +28,7 @@ runBench(async () =>
     fileName: (stages) => `bench-${stages}.stage.yaml`,
     targets: stageTargetSpecs(sizes),
     edits: (stages) => (editsOverride ? Number(editsOverride) : stages >= 1000 ? 10 : 20),
+    opens: () => Number(option('opens') ?? 1),
     requests: () => Number(option('requests') ?? 20),
     waitTimeoutMs: (stages) => 20_000 + 30 * stages,
   }),

@@ -15,5 +15,6 @@ for (const name of BENCHES) {
   const status = step(`Benchmark ${name}`, process.execPath, [`dist/bench/${name}.js`, ...passOn], { allowFailure: true });
   if (status !== 0) failed.push(`${name} (exit ${status})`);
 }
-console.log(failed.length ? `\n✖ ${failed.join(', ')}` : '\n✔ Every benchmark met its targets');
+const ok = passOn.length ? '\n✔ Every benchmark ran (--no-fail: each report above says which targets it missed)' : '\n✔ Every benchmark met its targets';
+console.log(failed.length ? `\n✖ ${failed.join(', ')}` : ok);
 process.exit(failed.length ? 1 : 0);

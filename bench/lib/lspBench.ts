@@ -28,6 +28,8 @@ export interface LspBenchPlan {
   targets: TargetSpec[];
   /** Timed edits at a size. */
   edits: (size: number) => number;
+  /** Timed opens (each in a fresh server) at a size. */
+  opens: (size: number) => number;
   /** Timed requests of each kind (key completion, value completion, hover) at a size. */
   requests: (size: number) => number;
   /** Bound of every single wait at a size. */
@@ -68,6 +70,7 @@ async function runAll(plan: LspBenchPlan, servers: ReturnType<typeof serverDefin
           uri: fileUri(path),
           edits: plan.edits(size),
           warmupEdits: 3,
+          opens: plan.opens(size),
           pauseMs: 25,
           requests: plan.requests(size),
           waitTimeoutMs: plan.waitTimeoutMs(size),

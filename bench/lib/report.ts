@@ -119,7 +119,7 @@ export function resultsTable(runs: readonly RunResult[], unit: SizeUnit): string
     const cells = [
       run.label + (run.error ? ' ⚠' : ''),
       run.size.toLocaleString('en-US'),
-      ms(run.openToDiagnosticsMs),
+      ms(run.openToDiagnosticsMs) + (run.openToDiagnosticsSamples.length > 1 ? ` (median, n=${run.openToDiagnosticsSamples.length})` : ''),
       c.median === null ? '–' : `${ms(c.median)} (n=${c.samples.length})`,
       ms(c.p95),
       `${ms(run.keyCompletion.median)} / ${ms(run.valueCompletion.median)}`,
