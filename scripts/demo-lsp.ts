@@ -1,7 +1,7 @@
 /**
  * A guided LSP session with the built server on examples/broken.stage.yaml: what VS Code shows
  * as squiggles, completion lists, hovers and quick fixes, printed as text; then references, with
- * the server's objects as the extension hands them over.
+ * the server's objects as the extension hands them over; then a blueprint, under its own name.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     const fixed = await client.waitForDiagnostics(uri, { since: after, afterVersion: 2 });
     console.log(`\n  quick fix "${fix.title}" applied: ${published.diagnostics.length} → ${fixed.diagnostics.length} diagnostics; line 4 now reads "${text.split('\n')[3]!.trimEnd()}"`);
     await references(client);
+    await blueprint(client);
   } finally {
     await client.shutdown();
   }
@@ -69,6 +70,29 @@ async function references(client: LspClient): Promise<void> {
   const completion = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'password_stage: ', 'password_stage: '.length) });
   console.log('  completion of password_stage, by name:');
   for (const item of completion.items) console.log(`    ${item.label} → ${item.textEdit && 'newText' in item.textEdit ? item.textEdit.newText : item.label}`);
+}
+
+/** A blueprint under its own name, opened as plain YAML: the importer's view, !KeyOf ids completed, hovered and renamed. */
+async function blueprint(client: LspClient): Promise<void> {
+  const path = join(root, 'examples', 'blueprints', 'enrollment-draft.yaml');
+  const text = readFileSync(path, 'utf8');
+  const uri = fileUri(path);
+  const since = client.diagnosticsMarker();
+  client.open(uri, 'yaml', text);
+  const published = await client.waitForDiagnostics(uri, { since, afterVersion: 1 });
+  console.log(`\n  a blueprint, examples/blueprints/enrollment-draft.yaml, opened as plain YAML (${published.diagnostics.length} diagnostics):`);
+  for (const d of published.diagnostics) {
+    const message = typeof d.message === 'string' ? d.message : d.message.value;
+    console.log(`    ${d.range.start.line + 1}:${d.range.start.character + 1} ${SEVERITY[d.severity ?? 1]} ${message.length > 110 ? `${message.slice(0, 107)}…` : message}`);
+  }
+  const needle = '        - !KeyOf username';
+  const completion = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, needle, needle.length) });
+  console.log(`  completion after "!KeyOf " (the ids of the entries above): ${completion.items.map((i) => i.label).join(', ')}`);
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, needle.length - 2) });
+  const meaning = ((hover?.contents as MarkupContent | undefined)?.value ?? '(none)').split('\n').find((line) => line.includes('Resolves to')) ?? '(none)';
+  console.log(`  hover on !KeyOf username: ${meaning}`);
+  const rename = await client.request<{ changes?: Record<string, TextEdit[]> } | null>('textDocument/rename', { textDocument: { uri }, position: positionOf(text, 'id: username', 5), newName: 'username-field' });
+  console.log(`  rename of the id "username" to "username-field": ${rename?.changes?.[uri]?.length ?? 0} edits (the id and every !KeyOf naming it)`);
 }
 
 main().catch((error: unknown) => {

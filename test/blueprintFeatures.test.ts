@@ -201,7 +201,12 @@ describe('blueprint features over LSP', () => {
       const values = items.filter((i) => !i.label.startsWith('!'));
       assert.deepEqual(labels(values), ['authentication', 'authorization', 'invalidation', 'enrollment', 'unenrollment', 'recovery', 'stage_configuration']);
       assert.deepEqual(values[0]!.textEdit, { range: typedRange(position, 0), newText: 'authentication' });
-      assert.equal(items.filter((i) => i.label.startsWith('!')).length, 14);
+      const tags = items.filter((i) => i.label.startsWith('!'));
+      assert.equal(tags.length, 14);
+      assert.ok(tags.every((tag) => tag.sortText! > values.map((v) => v.sortText ?? v.label).sort().at(-1)!), 'the tags sort after the values');
+      const typed = await complete('      designation: authentication', `      designation: auth${CURSOR}`);
+      assert.deepEqual(typed.items.map((i) => i.textEdit?.newText), ['authentication', 'authorization', 'invalidation', 'enrollment', 'unenrollment', 'recovery', 'stage_configuration']);
+      assert.deepEqual((typed.items[0]!.textEdit as TextEdit).range, typedRange(typed.position, 4));
     });
 
     it('offers the four states, with what each does', async () => {

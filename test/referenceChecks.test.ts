@@ -30,8 +30,8 @@ describe('reference checks in the engine', () => {
   });
 
   it('reads authentik.references.insert, defaulting to find and keeping the other settings', () => {
-    assert.deepEqual(readSettings({ references: { insert: 'pk' } }, DEFAULT_SETTINGS), { validation: { enable: true }, references: { insert: 'pk' } });
-    assert.deepEqual(readSettings({ validation: { enable: false }, references: { insert: 'nonsense' } }), { validation: { enable: false }, references: { insert: 'find' } });
-    assert.deepEqual(readSettings({ validation: { enable: false } }, { validation: { enable: true }, references: { insert: 'pk' } }).references.insert, 'pk');
+    assert.deepEqual(readSettings({ references: { insert: 'pk' } }, DEFAULT_SETTINGS), { validation: { enable: true }, references: { insert: 'pk' }, files: { extraPatterns: [] } });
+    assert.deepEqual(readSettings({ validation: { enable: false }, references: { insert: 'nonsense' } }), { validation: { enable: false }, references: { insert: 'find' }, files: { extraPatterns: [] } });
+    assert.deepEqual(readSettings({ validation: { enable: false } }, { validation: { enable: true }, references: { insert: 'pk' }, files: { extraPatterns: [] } }).references.insert, 'pk');
   });
 });

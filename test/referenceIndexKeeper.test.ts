@@ -91,4 +91,27 @@ describe('the reference index keeper', () => {
     assert.deepEqual(latest.emailTemplates, ['email/password_reset.html', 'email/custom.html']);
     assert.deepEqual(Object.keys(latest.models), [FLOW]);
   });
+
+  it('a blueprint\'s listings: fetched with the properties it wants; a model known without a property now wanted is fetched again, and only it', async () => {
+    const BINDING = 'authentik_flows.flowstagebinding';
+    const asked: Array<Record<string, readonly string[]>> = [];
+    const keeper = new ReferenceIndexKeeper({
+      fetch: async (models, options) => {
+        asked.push(Object.fromEntries(models.map((m) => [m, options.listings[m]?.properties ?? []])));
+        return { server: 'http://127.0.0.1:1', models: Object.fromEntries(models.map((m) => [m, { complete: true, objects: [] }])) };
+      },
+      publish: () => undefined,
+    });
+    keeper.want([FLOW], { listings: { [BINDING]: { apiPath: '/flows/bindings/', properties: ['target', 'order'] }, [FLOW]: { properties: ['slug'] } } });
+    await keeper.idle();
+    keeper.want([FLOW], { listings: { [BINDING]: { apiPath: '/flows/bindings/', properties: ['order'] }, [FLOW]: { properties: ['slug'] } } });
+    await keeper.idle();
+    assert.deepEqual(asked, [{ [BINDING]: ['target', 'order'], [FLOW]: ['slug'] }], 'nothing new wanted: nothing fetched');
+    keeper.want([], { listings: { [BINDING]: { apiPath: '/flows/bindings/', properties: ['stage'] } } });
+    await keeper.idle();
+    assert.deepEqual(asked[1], { [BINDING]: ['target', 'order', 'stage'] }, 'the union of what files want, of that model only');
+    keeper.refresh();
+    await keeper.idle();
+    assert.deepEqual(asked[2], { [FLOW]: ['slug'], [BINDING]: ['target', 'order', 'stage'] });
+  });
 });

@@ -39,8 +39,9 @@ export { fileProblems, validateText, type FileProblem, type ProblemSeverity } fr
 export { NOT_REFERENCES, REFERENCE_FIELDS, STAGE_MODELS, STAGE_NAME_TAKEN, TARGET_MODELS, type FindField, type FlowDesignation, type OnDelete, type ReferenceSpec, type TargetModel } from './references/table';
 export { baseOf, findFieldOf, findTargetFit, isValidFindTarget, referenceFieldsOf, referenceOf, targetModel, type FieldReference, type FindTargetFit } from './references/lookup';
 export { indexedObjects, objectByPk, type IndexedModel, type IndexedObject, type ObjectIndex } from './references/objectIndex';
-export { checkFind, FIND_TAG, fieldAcceptsObject, findApiQuery, findTagFor, isFindTag, parseFindTag, type FindApiQuery, type FindParse, type FindProblem, type FindQuery, type FindValue } from './references/findTag';
+export { checkFind, FIND_TAG, fieldAcceptsObject, findApiQuery, findTagFor, findTagsIn, isFindTag, parseFindTag, type PlacedFindTag, type FindApiQuery, type FindParse, type FindProblem, type FindQuery, type FindValue } from './references/findTag';
 
 // Blueprints: authentik's configuration-as-code files, recognised by content and checked as its importer applies them.
+export { globMatches, globToRegExp } from './util/glob';
 export { isBlueprintRoot, looksLikeBlueprint, parseBlueprint, type BlueprintDocument, type BlueprintEntry, type EntryState } from './blueprint/blueprintDocument';
 export { blueprintModelNames, resolveBlueprintModel, type BlueprintModel } from './blueprint/blueprintModels';

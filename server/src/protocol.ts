@@ -64,9 +64,15 @@ export interface ServerSettings {
   validation: { enable: boolean };
   /** `authentik.references.insert`: which form a completed reference takes first (both are offered). */
   references: { insert: ReferenceInsert };
+  /**
+   * `authentik.files.extraPatterns`: globs in VS Code's syntax, matched against a document's file
+   * path (e.g. every `*.yaml` in any `authentik/stages` folder), of documents that are stage files
+   * whatever their name.
+   */
+  files: { extraPatterns: string[] };
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { validation: { enable: true }, references: { insert: 'find' } };
+export const DEFAULT_SETTINGS: ServerSettings = { validation: { enable: true }, references: { insert: 'find' }, files: { extraPatterns: [] } };
 
 /**
  * How the language server process is started (shared by the extension and the benchmark, so what

@@ -3,11 +3,12 @@
  * service. It gets its connection and default catalog from the caller, so tests and other
  * transports can reuse it. Each handler looks the document up and delegates.
  */
-import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type CancellationToken, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, ErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type CancellationToken, type Connection, type InitializeResult, type ServerCapabilities } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogFromOpenApi, PRODUCT_VERSION, SchemaCatalog, StageLanguageService, validateText, type RenameRefusal } from '@authentik-stages/engine';
 import { CatalogRequest, DEFAULT_SETTINGS, ResetSchemaRequest, SchemaChangedNotification, SchemaInfoRequest, SetObjectIndexNotification, SetSchemaRequest, ValidateFileRequest, type SchemaInfo, type ServerSettings } from './protocol';
 import { requestRunner, type RequestRunner } from './requestGuard';
+import { stageFileTest } from './filePatterns';
 import { readSettings } from './settings';
 import { ValidationScheduler } from './validationScheduler';
 
@@ -16,6 +17,19 @@ export interface ServerOptions {
   loadDefaultCatalog: () => SchemaCatalog;
 }
 
+/** Definition, references and rename serve blueprints' entry ids; the rest stage files and blueprints alike. */
+const CAPABILITIES: ServerCapabilities = {
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+  completionProvider: { triggerCharacters: [':', ' ', '"', '-'] },
+  hoverProvider: true,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  documentSymbolProvider: { label: 'authentik stages' },
+  inlayHintProvider: true,
+  definitionProvider: true,
+  referencesProvider: true,
+  renameProvider: { prepareProvider: true },
+};
+
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const runRequest = requestRunner(connection);
@@ -23,7 +37,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
   let canRefreshInlayHints = false;
-  const languageService = (): StageLanguageService => (service ??= new StageLanguageService(options.loadDefaultCatalog()));
+  let isStageFile = stageFileTest(settings.files.extraPatterns);
+  const languageService = (): StageLanguageService => (service ??= new StageLanguageService(options.loadDefaultCatalog(), { isStageFile: (uri, languageId) => isStageFile(uri, languageId) }));
 
   const scheduler = new ValidationScheduler((uri) => {
     const document = documents.get(uri);
@@ -33,11 +48,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   const revalidateAll = (): void => documents.all().forEach((document) => scheduler.schedule(document.uri));
 
+  /** New settings; other stage-file patterns change what each open document is, so each is analysed afresh. */
+  const useSettings = (next: ServerSettings): void => {
+    const patternsChanged = next.files.extraPatterns.join('\n') !== settings.files.extraPatterns.join('\n');
+    settings = next;
+    if (!patternsChanged) return;
+    isStageFile = stageFileTest(settings.files.extraPatterns);
+    for (const document of documents.all()) service?.forget(document.uri);
+  };
+
   async function pullSettings(): Promise<void> {
     if (!canPullConfiguration) return;
     try {
       const [section] = (await connection.workspace.getConfiguration([{ section: 'authentik' }])) as [unknown];
-      settings = readSettings(section, DEFAULT_SETTINGS);
+      useSettings(readSettings(section, DEFAULT_SETTINGS));
     } catch (error) {
       connection.console.warn(`Could not read settings, keeping the current ones: ${String(error)}`);
     }
@@ -46,25 +70,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
-    settings = readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings, settings);
-    return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: [':', ' ', '"', '-'] },
-        hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        documentSymbolProvider: { label: 'authentik stages' },
-        inlayHintProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-      },
-      serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION },
-    };
+    useSettings(readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings, settings));
+    return { capabilities: CAPABILITIES, serverInfo: { name: 'authentik-stages-language-server', version: PRODUCT_VERSION } };
   });
   connection.onInitialized(() => void pullSettings().then(revalidateAll));
   connection.onDidChangeConfiguration((change) => {
-    settings = readSettings((change.settings as { authentik?: unknown } | null)?.authentik, settings);
+    useSettings(readSettings((change.settings as { authentik?: unknown } | null)?.authentik, settings));
     void pullSettings().then(revalidateAll);
   });
 

@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { globToRegExp } from '@authentik-stages/engine';
 import { argumentError, progress } from './output';
 
 const MAGIC = /[*?[{]/;
@@ -14,36 +15,8 @@ export function hasGlob(pattern: string): boolean {
   return MAGIC.test(pattern);
 }
 
-/** `**` any depth, `*` and `?` within a segment, `{a,b}` alternatives, `[abc]` classes. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        const slash = pattern[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '{') {
-      const close = pattern.indexOf('}', i);
-      if (close === -1) out += '\\{';
-      else {
-        out += `(?:${pattern.slice(i + 1, close).split(',').map((p) => p.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
-        i = close;
-      }
-    } else if (c === '[') {
-      const close = pattern.indexOf(']', i);
-      if (close === -1) out += '\\[';
-      else {
-        out += `[${pattern.slice(i + 1, close).replace(/^!/, '^')}]`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^$()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
+/** The patterns' one reading, shared with the language server's `authentik.files.extraPatterns`. */
+export { globToRegExp };
 
 /** What a file system entry is, for messages: `a directory`, `a FIFO (named pipe)`, …; undefined for a regular file. */
 export function notRegular(stats: Stats): string | undefined {
@@ -121,34 +94,66 @@ export function expandGlob(pattern: string, cwd: string): GlobExpansion {
   return { files: files.sort(), skipped };
 }
 
+/** How a file came to be among the arguments' files. */
+export type FileOrigin = 'named' | 'glob' | 'folder';
+
+/** Which files a command reads of those the arguments name, match or hold. */
+export interface FileFilter {
+  /** A directory argument is walked (its YAML and JSON files offered to `keep`) instead of refused. */
+  readonly folders?: boolean;
+  /** Whether to read the file; may throw an argument error for a file named that the command cannot take. */
+  keep(file: string, absolute: string, how: FileOrigin): boolean;
+}
+
+const EVERY_FILE: FileFilter = { keep: () => true };
+
 /**
  * The regular files the arguments name, each once (by real path, under its first spelling): a
- * path as given, else a glob's matches. A named path that is not a regular file is an argument
- * error; glob matches that are not regular files are skipped with a note on stderr.
+ * path as given, else a glob's matches, and with `filter.folders` a directory's files. A named
+ * path that is not a regular file is an argument error; glob matches that are not regular files
+ * are skipped with a note on stderr.
  */
-export function resolveFiles(args: string[], cwd: string): string[] {
+export function resolveFiles(args: string[], cwd: string, filter: FileFilter = EVERY_FILE): string[] {
   const files = new Map<string, string>();
-  const add = (file: string): void => {
+  /** Whether the file is among them (kept now or before). */
+  const add = (file: string, how: FileOrigin): boolean => {
     let real: string;
     try {
       real = realpathSync(resolve(cwd, file));
     } catch {
       real = resolve(cwd, file);
     }
-    if (!files.has(real)) files.set(real, file);
+    if (files.has(real)) return true;
+    if (!filter.keep(file, resolve(cwd, file), how)) return false;
+    files.set(real, file);
+    return true;
   };
   for (const arg of args) {
     const stats = statOrUndefined(resolve(cwd, arg));
+    if (stats?.isDirectory() && filter.folders) {
+      const folder = arg.replace(/\/+$/, '');
+      const under = folder === '.' ? '' : `${hasGlob(folder) ? escapeGlob(folder) : folder}/`;
+      const { files: found } = expandGlob(`${under}**/*.{yaml,yml,json}`, cwd);
+      const kept = found.filter((file) => add(file, 'folder'));
+      // Nothing of ours in it: as for a command that takes no folder, name a file or a glob.
+      if (kept.length === 0) requireRegularFile(arg, cwd, 'stage file', stats);
+      continue;
+    }
     if (stats || !hasGlob(arg)) {
-      add(requireRegularFile(arg, cwd, 'stage file', stats));
+      add(requireRegularFile(arg, cwd, 'stage file', stats), 'named');
       continue;
     }
     const { files: matches, skipped } = expandGlob(arg, cwd);
     for (const { path, reason } of skipped) progress(`authentik-stages: skipped ${path}: ${reason}; only regular files are read`);
     if (matches.length === 0) throw argumentError(`no ${skipped.length ? 'regular ' : ''}files match ${arg}`);
-    matches.forEach(add);
+    for (const match of matches) add(match, 'glob');
   }
   return [...files.values()];
+}
+
+/** A path whose characters a glob would read as patterns, each as itself. */
+function escapeGlob(path: string): string {
+  return path.replace(/[*?[{}]/g, '[$&]');
 }
 
 function statOrUndefined(path: string): Stats | undefined {

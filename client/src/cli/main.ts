@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogFromOpenApi, SchemaCatalog, type FileProblem } from '@authentik-stages/engine';
 import { connect } from './connection';
+import { stageFilesOnly, VALIDATE_FILES } from './fileKinds';
 import { requireRegularFile, resolveFiles } from './glob';
 import { argumentError, describeFailure, EXIT_FINDINGS, printProblems, progress, usageError } from './output';
 import { runDiff, runList, runPull, runPush } from './syncCommands';
@@ -16,9 +17,12 @@ const USAGE = `Usage:
   authentik-stages diff <files or globs…>
   authentik-stages list [--model <model>] [--search <text>]
 
-validate checks stage files (*.stage.yaml, *.stage.yml, *.stage.json) the way the language server
-does, offline; with --online also against the server's objects (references naming nothing or the
-wrong kind of object, !Find matching nothing or several). The other commands talk to authentik:
+validate checks stage files (*.stage.yaml, *.stage.yml, *.stage.json) and authentik blueprints (any
+YAML file whose top level has version and entries) the way the language server does, offline; a
+folder is searched for both, its other YAML files left alone. With --online also against the
+server's objects (references naming nothing or the wrong kind of object, !Find matching nothing or
+several, a blueprint entry's object already there). push and diff take stage files only: authentik
+applies blueprints itself. The other commands talk to authentik:
 AUTHENTIK_URL (or --url) names the server, AUTHENTIK_TOKEN (or --token-stdin, reading it from
 standard input) holds the API token; a token is never taken as a flag. Problems print as path:line:col: severity: message [field].
 
@@ -80,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'validate') {
     const format = checkValidateArgs(args, values.format ?? 'text');
     if (values.schema) throw usageError('--online validates against the server\'s own schema: leave out --schema');
-    const files = resolveFiles(args, cwd);
+    const files = resolveFiles(args, cwd, VALIDATE_FILES);
     const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas });
     try {
       return report(files, format, await validateFilesOnline(files, cwd, connection), `authentik ${connection.catalog.version} at ${connection.url}`);
@@ -101,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'pull' && format !== 'yaml' && format !== 'json') throw usageError(`--format must be yaml or json for pull, not "${format}"`);
   if (command === 'pull' && references === 'find' && format === 'json') throw usageError('--references find writes YAML tags (!Find […]), which a JSON stage file cannot hold: pull with --format yaml');
   // Files first: a bad argument is reported before any request.
-  const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd) : [];
+  const files = command === 'push' || command === 'diff' ? resolveFiles(args, cwd, stageFilesOnly(command)) : [];
   const readOnly = command === 'push' && values['dry-run'];
   const connection = await connect({ url: values.url, tokenFromStdin: values['token-stdin'], env: process.env, cwd, bundledSchemas, readOnly });
   try {
@@ -123,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
 function runValidate(args: string[], format: string, schema: string | undefined, cwd: string): number {
   const checked = checkValidateArgs(args, format);
   const catalog = schema ? schemaCatalog(schema, cwd) : SchemaCatalog.fromDirectory(bundledSchemas);
-  const files = resolveFiles(args, cwd);
+  const files = resolveFiles(args, cwd, VALIDATE_FILES);
   return report(files, checked, validateFiles(files, cwd, catalog), `authentik ${catalog.version}`);
 }
 

@@ -39,7 +39,36 @@ export interface BuildIndexOptions {
   pageConcurrency?: number;
   /** Also read the email templates the server offers (see `usesEmailTemplates`). */
   emailTemplates?: boolean;
+  /** Listings beyond the references of stage files, by model (see `blueprintIndexNeeds`). */
+  listings?: Readonly<Record<string, ModelListing>>;
   signal?: AbortSignal;
+}
+
+/**
+ * What to list of a model beyond what stage files' references need: the identifier fields of a
+ * blueprint's entries (so an entry is judged a create or a partial update), the fields of a
+ * blueprint's `!Find` on a model no stage field targets.
+ */
+export interface ModelListing {
+  /** The list endpoint below /api/v3 (the catalog's `apiPath`); needed for a model that is not a key of `TARGET_MODELS`. */
+  readonly apiPath?: string;
+  readonly title?: string;
+  /** The properties kept of each object, beyond a target's display and find fields. */
+  readonly properties: readonly string[];
+}
+
+/** One list endpoint as the index reads it. */
+interface Listing {
+  readonly model: string;
+  readonly title: string;
+  readonly apiPath: string;
+  readonly pkField: string;
+  /** Objects of several types, told apart by `meta_model_name`. */
+  readonly mixedTypes: boolean;
+  /** A model outside the table may have integer pks (users, tokens' owners): kept as text. */
+  readonly integerPks: boolean;
+  readonly labelField: string | undefined;
+  readonly properties: readonly string[];
 }
 
 export const DEFAULT_MAX_INDEXED_OBJECTS = 20_000;
@@ -48,23 +77,45 @@ const PAGE_SIZE = 100;
 
 type IndexValue = string | number | boolean | null;
 
-/** The index of `models` (keys of `TARGET_MODELS`; others are ignored) on the server. */
+/**
+ * The index of `models` (keys of `TARGET_MODELS`; others are ignored) and of `options.listings`
+ * on the server: one listing per model, each bounded by `maxObjectsPerModel`.
+ */
 export async function buildObjectIndex(api: IndexLister, models: Iterable<string>, options: BuildIndexOptions = {}): Promise<ObjectIndex> {
-  const targets = [...new Set(models)].filter((model) => Object.hasOwn(TARGET_MODELS, model)).map((model) => TARGET_MODELS[model]!);
+  const listings = listingsOf(models, options.listings ?? {});
   const indexed: Record<string, IndexedModel> = {};
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const target = targets[next++]!;
-      indexed[target.model] = await indexModel(api, target, options);
+    while (next < listings.length) {
+      const listing = listings[next++]!;
+      indexed[listing.model] = await indexModel(api, listing, options);
     }
   };
   const templates = options.emailTemplates ? emailTemplateNames(api, options) : undefined;
-  await Promise.all(Array.from({ length: Math.min(options.modelConcurrency ?? 4, targets.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.modelConcurrency ?? 4, listings.length) }, worker));
   // The models in a stable order, whatever order the listings finished in.
   const ordered: Record<string, IndexedModel> = {};
-  for (const target of targets) ordered[target.model] = indexed[target.model]!;
+  for (const listing of listings) ordered[listing.model] = indexed[listing.model]!;
   return templates ? { server: api.baseUrl, models: ordered, emailTemplates: await templates } : { server: api.baseUrl, models: ordered };
+}
+
+/** The listings to read: the target models, with any extra properties asked for them, then the other models that have an endpoint. */
+function listingsOf(models: Iterable<string>, extra: Readonly<Record<string, ModelListing>>): Listing[] {
+  const names = [...new Set([...models, ...Object.keys(extra)])];
+  const out: Listing[] = [];
+  for (const model of names) {
+    const asked = Object.hasOwn(extra, model) ? extra[model] : undefined;
+    if (Object.hasOwn(TARGET_MODELS, model)) {
+      const target = TARGET_MODELS[model]!;
+      const properties = new Set([...indexedProperties(target), ...(asked?.properties ?? [])]);
+      properties.delete(target.pkField);
+      out.push({ model, title: target.title, apiPath: target.apiPath, pkField: target.pkField, mixedTypes: Boolean(target.mixedTypes), integerPks: false, labelField: target.display[0], properties: [...properties] });
+    } else if (asked?.apiPath) {
+      const properties = asked.properties.filter((p) => p !== 'pk');
+      out.push({ model, title: asked.title ?? model, apiPath: asked.apiPath, pkField: 'pk', mixedTypes: false, integerPks: true, labelField: properties.find((p) => p === 'name' || p === 'slug') ?? properties[0], properties });
+    }
+  }
+  return out;
 }
 
 /** The names of `/stages/email/templates/`: the built-ins and the server's custom ones. */
@@ -88,21 +139,20 @@ export function usesEmailTemplates(documents: Iterable<unknown>): boolean {
   return false;
 }
 
-async function indexModel(api: IndexLister, target: TargetModel, options: BuildIndexOptions): Promise<IndexedModel> {
+async function indexModel(api: IndexLister, listing: Listing, options: BuildIndexOptions): Promise<IndexedModel> {
   const max = options.maxObjectsPerModel ?? DEFAULT_MAX_INDEXED_OBJECTS;
-  const properties = indexedProperties(target);
   const objects: IndexedObject[] = [];
   const seen = new Set<string>();
   let complete = true;
   const requestOptions: RequestOptions = options.signal ? { signal: options.signal } : {};
   // Leaving the loop at the bound cancels the pages still in flight.
-  for await (const page of api.pages<unknown>(target.apiPath, { pageSize: PAGE_SIZE, concurrency: options.pageConcurrency ?? 10 }, requestOptions)) {
+  for await (const page of api.pages<unknown>(listing.apiPath, { pageSize: PAGE_SIZE, concurrency: options.pageConcurrency ?? 10 }, requestOptions)) {
     for (const raw of page.results) {
       if (objects.length >= max) {
         complete = false;
         break;
       }
-      const object = indexedObject(api.baseUrl, target, properties, raw);
+      const object = indexedObject(api.baseUrl, listing, raw);
       // A listing that shifted while it was read may repeat an object; it is indexed once.
       if (seen.has(object.pk.toLowerCase())) continue;
       seen.add(object.pk.toLowerCase());
@@ -121,25 +171,26 @@ function indexedProperties(target: TargetModel): string[] {
   return [...properties];
 }
 
-function indexedObject(server: string, target: TargetModel, properties: readonly string[], raw: unknown): IndexedObject {
+function indexedObject(server: string, listing: Listing, raw: unknown): IndexedObject {
   const fail = (what: string, why: string): never => {
-    throw new ServerDataError(`the server ${server} sent ${what} in the list ${target.apiPath}: ${why}, which authentik never sends; the index of ${target.title} objects was not built.`, { server });
+    throw new ServerDataError(`the server ${server} sent ${what} in the list ${listing.apiPath}: ${why}, which authentik never sends; the index of ${listing.title} objects was not built.`, { server });
   };
   if (!isPlainObject(raw)) return fail(showServerValue(raw), 'not an object');
-  const pk = raw[target.pkField];
-  if (typeof pk !== 'string' || pk === '') return fail(`${target.pkField} ${showServerValue(pk)}`, 'not a pk');
-  let model = target.model;
-  if (target.mixedTypes) {
+  const rawPk = raw[listing.pkField];
+  const pk = listing.integerPks && Number.isSafeInteger(rawPk) ? String(rawPk) : rawPk;
+  if (typeof pk !== 'string' || pk === '') return fail(`${listing.pkField} ${showServerValue(rawPk)}`, 'not a pk');
+  let model = listing.model;
+  if (listing.mixedTypes) {
     const type = raw['meta_model_name'];
     if (typeof type !== 'string' || !/^[a-z0-9_]+\.[a-z0-9_]+$/.test(type)) return fail(`meta_model_name ${showServerValue(type)} for ${pk}`, 'not a model name');
     model = type;
   }
   const fields: Record<string, IndexValue> = {};
-  for (const property of properties) {
+  for (const property of listing.properties) {
     const value = raw[property];
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[property] = value;
   }
-  const first = raw[target.display[0] ?? ''];
+  const first = raw[listing.labelField ?? ''];
   const label = typeof first === 'string' && first !== '' ? first : pk;
   const usedBy = flowSlugs(raw['flow_set']);
   return usedBy ? { pk, model, label, fields, usedBy } : { pk, model, label, fields };

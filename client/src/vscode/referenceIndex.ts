@@ -1,13 +1,14 @@
 /**
- * The connected server's objects for the references of open stage files, handed to the language
+ * The connected server's objects for the references of open stage files and blueprints, handed to the language
  * server (completion by name, hover, inlay hints, the checks that need the server's data). The
  * keeping is `ReferenceIndexKeeper`'s; this wires it to VS Code: documents opened and saved (never
  * a keystroke), the connection, the Stages view's refresh and pushes.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { parseStageDocument, splitDocuments, type ObjectIndex } from '@authentik-stages/engine';
+import { parseBlueprint, parseStageDocument, splitDocuments, type ObjectIndex } from '@authentik-stages/engine';
 import { SetObjectIndexNotification } from '@authentik-stages/protocol';
+import { blueprintIndexNeeds } from '../sync/blueprintIndexNeeds';
 import { buildObjectIndex, referencedModels, usesEmailTemplates } from '../sync/objectIndex';
 import { ReferenceIndexKeeper } from '../ui/referenceIndexKeeper';
 import type { ConnectionManager } from './connection';
@@ -28,7 +29,7 @@ export class ReferenceIndexService implements vscode.Disposable {
       fetch: (models, options) => {
         const connected = this.connection.connected();
         if (!connected) return Promise.reject(new Error('not connected'));
-        return buildObjectIndex(connected.client, models, { emailTemplates: options.emailTemplates });
+        return buildObjectIndex(connected.client, models, { emailTemplates: options.emailTemplates, listings: options.listings });
       },
       publish: (index) => this.publish(index),
       onError: (models, error) => this.log.warn(`The server's objects of ${models.join(', ') || 'email templates'} could not be read for references: ${(error as Error).message}`),
@@ -61,7 +62,15 @@ export class ReferenceIndexService implements vscode.Disposable {
   }
 
   private scan(document: vscode.TextDocument): void {
-    if (!isStageDocument(document) || !this.connection.connected()) return;
+    if (!this.connection.connected()) return;
+    // Any YAML document may be a blueprint (the language server decides by content, as here).
+    const blueprint = document.languageId === 'yaml' || isStageDocument(document) ? parseBlueprint(document.getText()) : undefined;
+    if (blueprint) {
+      const needs = blueprintIndexNeeds([blueprint], this.connection.catalog());
+      this.keeper.want(needs.models, { listings: needs.listings });
+      return;
+    }
+    if (!isStageDocument(document)) return;
     const language = documentLanguage(document);
     const values = splitDocuments(document.getText(), language).map((chunk) => parseStageDocument(chunk.text, language).value);
     this.keeper.want(referencedModels(values), { emailTemplates: usesEmailTemplates(values) });

@@ -14,7 +14,7 @@ export function shiftSpan(span: Span, by: number): Span {
   return { start: span.start + by, end: span.end + by };
 }
 
-function shiftLocation(location: NodeLocation, by: number): NodeLocation {
+export function shiftLocation(location: NodeLocation, by: number): NodeLocation {
   return location.key ? { value: shiftSpan(location.value, by), key: shiftSpan(location.key, by), node: null } : { value: shiftSpan(location.value, by), node: null };
 }
 

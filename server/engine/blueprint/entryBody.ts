@@ -8,8 +8,17 @@ import type { NodeLocation, StageDocument } from '../document/stageDocument';
 import { isPlainObject } from '../document/tags';
 import type { ModelIndexEntry } from '../schema/types';
 import type { BlueprintDocument, BlueprintEntry } from './blueprintDocument';
+import { shiftLocation } from './blueprintLocations';
 
 export function entryBodyDocument(bp: BlueprintDocument, entry: BlueprintEntry, model: ModelIndexEntry): StageDocument {
+  const part = bp.parts?.[entry.index];
+  if (part) {
+    // Parsed entry by entry: the part's own body, moved to where the part starts.
+    const alone = entryBodyDocument(part.entry, part.entry.entries[0]!, model);
+    const locations = new Map<string, NodeLocation>();
+    for (const [pointer, location] of alone.locations) locations.set(pointer, shiftLocation(location, part.start));
+    return { ...bp.doc, value: alone.value, locations, syntaxErrors: [], isEmpty: false };
+  }
   const fields = entry.fields ?? {};
   const attrs = isPlainObject(fields['attrs']) ? fields['attrs'] : {};
   const identifiers = isPlainObject(fields['identifiers']) ? fields['identifiers'] : {};

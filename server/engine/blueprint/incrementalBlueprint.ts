@@ -49,14 +49,13 @@ export class BlueprintParser {
 
 /** One entry's text (`  - model: …`) as a blueprint of that entry, or null when it does not stand alone. */
 function entryAlone(text: string): BlueprintDocument | null {
-  const parsed = parseStageDocument(text, 'yaml', { keepNodes: false });
+  // The entry's list is the blueprint's `entries`: its item is `/entries/0`.
+  const parsed = parseStageDocument(text, 'yaml', { keepNodes: false, rootPointer: '/entries' });
   // An alias to an anchor of another entry, or text that is not one list item, needs the whole file.
   if (!Array.isArray(parsed.value) || parsed.value.length !== 1 || parsed.yaml.errors.some((e) => /alias/i.test(e.message))) return null;
-  const locations = new Map<string, NodeLocation>();
-  for (const [pointer, location] of parsed.locations) {
-    if (pointer === '') continue;
-    locations.set(`/entries${pointer}`, location);
-  }
+  // The list itself is the blueprint's, located by the whole file; the parse built this map for us alone.
+  const locations = parsed.locations as Map<string, NodeLocation>;
+  locations.delete('/entries');
   const root = Object.create(null) as Record<string, unknown>;
   root['entries'] = parsed.value;
   const doc: StageDocument = { text, language: 'yaml', yaml: NO_TREE, value: root, locations, syntaxErrors: parsed.syntaxErrors, isEmpty: false };

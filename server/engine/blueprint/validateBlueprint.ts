@@ -8,6 +8,7 @@
 import { fieldPointer, type Span, type StageDocument } from '../document/stageDocument';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import type { ReferenceIndex } from '../references/referenceIndex';
+import { referenceValuesOf } from '../references/referenceValues';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { ModelIndexEntry } from '../schema/types';
 import { closestMatch } from '../util/closest';
@@ -17,6 +18,7 @@ import { ENTRY_STATES, type BlueprintDocument, type BlueprintEntry } from './blu
 import { resolveBlueprintModel, type BlueprintModel } from './blueprintModels';
 import { entryBodyDocument } from './entryBody';
 import { existingObject } from './existingObject';
+import { checkBlueprintFinds } from './findMatchChecks';
 import { checkEntryLinks } from './linkChecks';
 import { checkBlueprintTags, type TagCheckContext } from './tagChecks';
 import { blueprintModelNames } from './blueprintModels';
@@ -128,7 +130,28 @@ class BlueprintValidator {
     }
     this.checkIds();
     checkEntryLinks(bp, sink);
+    if (references) {
+      for (const finding of checkBlueprintFinds(bp, catalog, references, this.findsJudgedAsReferences())) sink.add(sink.valueSpan(finding.pointer), finding.severity, finding.code, finding.message, finding.fix);
+    }
     return sink.out;
+  }
+
+  /** Start offsets of the `!Find`s in stage entries' reference fields: the stage rules judged those against the server already. */
+  private findsJudgedAsReferences(): Set<number> {
+    const judged = new Set<number>();
+    for (const entry of this.bp.entries) {
+      const identifiers = entry.fields?.['identifiers'];
+      // As checkBody: an entry that deletes, or has no identifiers, has its body left unchecked.
+      if (entry.model === undefined || entry.state === 'absent' || !isPlainObject(identifiers) || Object.keys(identifiers).length === 0) continue;
+      const model = resolveBlueprintModel(entry.model, this.catalog);
+      if (model.kind !== 'schema') continue;
+      const body = entryBodyDocument(this.bp, entry, model.entry);
+      for (const ref of referenceValuesOf(body)) {
+        const start = ref.value instanceof TaggedValue ? body.locations.get(ref.pointer)?.value.start : undefined;
+        if (start !== undefined) judged.add(start);
+      }
+    }
+    return judged;
   }
 
   private checkIds(): void {

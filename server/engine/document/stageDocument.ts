@@ -57,6 +57,8 @@ export interface ParseOptions {
    * tree is garbage once the values are built, which is what a large blueprint wants.
    */
   keepNodes?: boolean;
+  /** The pointer of the document's root in `locations` (default `""`): a part of a larger document sits below its parent's. */
+  rootPointer?: string;
 }
 
 export function parseStageDocument(text: string, language: SourceLanguage, options: ParseOptions = {}): StageDocument {
@@ -97,7 +99,7 @@ export function parseStageDocument(text: string, language: SourceLanguage, optio
   if (language === 'json') syntaxErrors.push(...jsonSyntaxErrors(text, syntaxErrors.length > 0));
   const locations = new Map<string, NodeLocation>();
   const builder = new ValueBuilder(text, locations, options.keepNodes !== false);
-  const value = yaml.contents ? builder.build(yaml.contents as Node, '', undefined, 0) : null;
+  const value = yaml.contents ? builder.build(yaml.contents as Node, options.rootPointer ?? '', undefined, 0) : null;
   syntaxErrors.push(...builder.problems);
   return {
     text,

@@ -8,7 +8,8 @@
  * of several. Stage files are stricter because the push resolves the tag itself, through the API:
  * exact matches on the fields the table lists, exactly one object, `!Env` as the only nested tag.
  */
-import { TaggedValue } from '../document/tags';
+import { escapePointerSegment } from '../document/stageDocument';
+import { isPlainObject, TaggedValue } from '../document/tags';
 import { findFieldOf, findTargetFit, targetModel, type FieldReference } from './lookup';
 import { TARGET_MODELS } from './table';
 
@@ -45,6 +46,25 @@ const EXAMPLE = '!Find [authentik_flows.flow, [slug, default-authentication-flow
 
 export function isFindTag(value: unknown): value is TaggedValue {
   return value instanceof TaggedValue && value.tag === FIND_TAG;
+}
+
+/** A `!Find` found in a value: its JSON pointer and the key of the nearest mapping holding it. */
+export interface PlacedFindTag {
+  readonly tag: TaggedValue;
+  readonly pointer: string;
+  readonly field: string;
+}
+
+/** Every `!Find` in `value` (nested in lists, mappings and other tags too), in document order. */
+export function* findTagsIn(value: unknown, pointer = '', field = ''): Generator<PlacedFindTag> {
+  if (value instanceof TaggedValue) {
+    if (isFindTag(value)) yield { tag: value, pointer, field };
+    yield* findTagsIn(value.value, pointer, field);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* findTagsIn(value[i], `${pointer}/${i}`, field);
+  } else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) yield* findTagsIn(item, `${pointer}/${escapePointerSegment(key)}`, key);
+  }
 }
 
 /** Checks a `!Find` tag's shape: a model name, then [field, value] conditions. */
@@ -233,6 +253,23 @@ export function findApiQuery(find: FindQuery, resolve: (env: TaggedValue) => str
     params,
     matches: (object) => (onlyType === undefined || object['meta_model_name'] === onlyType) && conditions.every(({ property, value }) => sameValue(object[property], value)),
   };
+}
+
+/**
+ * Whether a listed object meets a checked `!Find`'s conditions. For a target of the table, as the
+ * push compares (findApiQuery); for any other model (a blueprint's `!Find` names any Django
+ * model), each condition's field is the listing's property of that name. Undefined when the
+ * conditions cannot be compared offline: `!Env` values, Django lookups (`name__iexact`), a
+ * field the table does not list for its target.
+ */
+export function findObjectMatcher(find: FindQuery): ((object: Readonly<Record<string, unknown>>) => boolean) | undefined {
+  if (targetModel(find.model)) return findApiQuery(find)?.matches;
+  const conditions: Array<{ property: string; value: string | number | boolean | null }> = [];
+  for (const [field, value] of find.filters) {
+    if (value instanceof TaggedValue || field.includes('__')) return undefined;
+    conditions.push({ property: field, value });
+  }
+  return (object) => conditions.every(({ property, value }) => sameValue(object[property], value));
 }
 
 function sameValue(actual: unknown, wanted: string | number | boolean | null): boolean {

@@ -4,7 +4,7 @@
  * once per index the client sends; the per-field answers are computed on first use and kept.
  */
 import { TaggedValue } from '../document/tags';
-import { fieldAcceptsObject, findApiQuery, type FindQuery } from './findTag';
+import { fieldAcceptsObject, findObjectMatcher, type FindQuery } from './findTag';
 import { baseOf, targetModel, type FieldReference } from './lookup';
 import type { IndexedObject, ObjectIndex } from './objectIndex';
 import { TARGET_MODELS } from './table';
@@ -64,15 +64,15 @@ export class ReferenceIndex {
   }
 
   /**
-   * The objects a checked `!Find` matches, compared as the push compares them (findApiQuery's
-   * `matches`). Undefined when the index cannot tell: the model is not indexed, a value comes from
+   * The objects a checked `!Find` matches, compared as the push compares them (findObjectMatcher;
+   * a model outside the table by its own properties). Undefined when the index cannot tell: the model is not indexed, a value comes from
    * `!Env`, or the index does not carry a field the tag names.
    */
   findMatches(find: FindQuery): FindMatches | undefined {
     const pool = this.objectsOfModel(find.model);
     if (!pool) return undefined;
-    const query = findApiQuery(find);
-    if (!query) return undefined;
+    const matches = findObjectMatcher(find);
+    if (!matches) return undefined;
     const target = targetModel(find.model);
     const pkProperty = target?.pkField ?? 'pk';
     let narrowed: readonly IndexedObject[] | undefined;
@@ -84,7 +84,7 @@ export class ReferenceIndex {
       // One exact condition narrows the objects to compare; `matches` has the last word.
       if (!narrowed && (typeof value === 'string' || typeof value === 'number')) narrowed = [...new Set([...(values.get(String(value)) ?? []), ...(values.get(String(value).toLowerCase()) ?? [])])];
     }
-    const objects = (narrowed ?? pool.objects).filter((o) => query.matches({ ...o.fields, pk: o.pk, [pkProperty]: o.pk, meta_model_name: o.model }));
+    const objects = (narrowed ?? pool.objects).filter((o) => matches({ ...o.fields, pk: o.pk, [pkProperty]: o.pk, meta_model_name: o.model }));
     return { objects, complete: pool.complete, pool: pool.objects };
   }
 

@@ -122,50 +122,70 @@ function checkPk(ref: ReferenceValue, pk: string, index: ReferenceIndex, catalog
  * the table says it is unique cannot match several; where it is not (a connector's name), it can.
  */
 function checkFindMatches(ref: ReferenceValue, find: FindQuery, index: ReferenceIndex, doc: StageDocument, catalog: SchemaCatalog, out: ReferenceFinding[], context: ReferenceContext): void {
+  const judged = judgeFindMatches({ pointer: ref.pointer, field: ref.field }, find, index, doc, catalog, context);
+  if (judged.finding) out.push(judged.finding);
+  const found = judged.found;
+  if (!found || fieldAcceptsObject(ref.reference, { meta_model_name: found.model })) return;
+  out.push({
+    pointer: ref.pointer,
+    severity: 'error',
+    code: 'reference',
+    message: `${ref.field}: ${sourceOf(doc, ref.pointer)} finds ${describeObject(found, catalog)} on ${serverName(index)}; ${ref.field} takes ${withArticle(targetTitle(ref.reference, catalog))}.`,
+    field: ref.field,
+  });
+}
+
+/** What a checked `!Find` finds on the indexed server. */
+export interface FindJudgement {
+  /** Nothing (with a listing that is complete) or several objects: what the push or the importer would make of it. */
+  readonly finding?: ReferenceFinding;
+  /** The one object it finds. */
+  readonly found?: IndexedObject;
+}
+
+/**
+ * A `!Find` (at `at.pointer` of `doc`, in the field `at.field`) matched against the index: a
+ * finding when it matches nothing or several, in the words of whoever resolves it (the push, or
+ * authentik's importer for a blueprint); nothing when the index cannot tell.
+ */
+export function judgeFindMatches(at: { readonly pointer: string; readonly field: string }, find: FindQuery, index: ReferenceIndex, doc: StageDocument, catalog: SchemaCatalog, context: ReferenceContext): FindJudgement {
   const matches = index.findMatches(find);
-  if (!matches) return;
+  if (!matches) return {};
   const title = modelTitle(find.model, catalog);
   const where = serverName(index);
-  const tagText = sourceOf(doc, ref.pointer);
+  const tagText = sourceOf(doc, at.pointer);
   if (matches.objects.length === 0) {
-    if (!matches.complete) return;
-    const fix = suggestValue(ref, find, matches.pool, doc);
-    out.push({
-      pointer: ref.pointer,
-      severity: 'error',
-      code: 'find-match',
-      message: `${ref.field}: ${tagText} matches no ${title} on ${where}: ${context === 'blueprint' ? "authentik's importer would write null here" : 'the push would stop here and send nothing'}.${fix ? ` Did you mean ${fix.text}?` : ''}`,
-      field: ref.field,
-      ...(fix ? { fix: { kind: 'replace-span', start: fix.start, end: fix.end, text: fix.text, title: `Change to ${fix.text}` } } : {}),
-    });
-    return;
+    if (!matches.complete) return {};
+    const fix = suggestValue(at.pointer, find, matches.pool, doc);
+    return {
+      finding: {
+        pointer: at.pointer,
+        severity: 'error',
+        code: 'find-match',
+        message: `${at.field}: ${tagText} matches no ${title} on ${where}: ${context === 'blueprint' ? "authentik's importer would write null here" : 'the push would stop here and send nothing'}.${fix ? ` Did you mean ${fix.text}?` : ''}`,
+        field: at.field,
+        ...(fix ? { fix: { kind: 'replace-span', start: fix.start, end: fix.end, text: fix.text, title: `Change to ${fix.text}` } } : {}),
+      },
+    };
   }
   if (matches.objects.length > 1) {
     const key = targetModel(find.model)?.naturalKey ?? 'name';
     const names = matches.objects.slice(0, 5).map((o) => `"${o.label}"`).join(', ');
-    out.push({
-      pointer: ref.pointer,
-      severity: 'error',
-      code: 'find-match',
-      message: `${ref.field}: ${tagText} matches ${matches.objects.length} objects on ${where} (${names}${matches.objects.length > 5 ? ', …' : ''}); ${context === 'blueprint' ? "authentik's importer would take whichever comes first" : 'the push takes exactly one and would send nothing'}. Narrow it, e.g. by [${key}, …].`,
-      field: ref.field,
-    });
-    return;
+    return {
+      finding: {
+        pointer: at.pointer,
+        severity: 'error',
+        code: 'find-match',
+        message: `${at.field}: ${tagText} matches ${matches.objects.length} objects on ${where} (${names}${matches.objects.length > 5 ? ', …' : ''}); ${context === 'blueprint' ? "authentik's importer would take whichever comes first" : 'the push takes exactly one and would send nothing'}. Narrow it, e.g. by [${key}, …].`,
+        field: at.field,
+      },
+    };
   }
-  const [found] = matches.objects as [IndexedObject];
-  if (!fieldAcceptsObject(ref.reference, { meta_model_name: found.model })) {
-    out.push({
-      pointer: ref.pointer,
-      severity: 'error',
-      code: 'reference',
-      message: `${ref.field}: ${tagText} finds ${describeObject(found, catalog)} on ${where}; ${ref.field} takes ${withArticle(targetTitle(ref.reference, catalog))}.`,
-      field: ref.field,
-    });
-  }
+  return { found: matches.objects[0]! };
 }
 
 /** The closest existing value for the tag's first written-out text condition, as a replacement of that value. */
-function suggestValue(ref: ReferenceValue, find: FindQuery, pool: readonly IndexedObject[], doc: StageDocument): { start: number; end: number; text: string } | undefined {
+function suggestValue(pointer: string, find: FindQuery, pool: readonly IndexedObject[], doc: StageDocument): { start: number; end: number; text: string } | undefined {
   const target = targetModel(find.model);
   for (let i = 0; i < find.filters.length; i++) {
     const [field, value] = find.filters[i]!;
@@ -173,7 +193,7 @@ function suggestValue(ref: ReferenceValue, find: FindQuery, pool: readonly Index
     const property = target?.findFields[field]?.property ?? field;
     const values = [...new Set(pool.map((o) => o.fields[property]).filter((v): v is string => typeof v === 'string'))];
     const suggestion = closestMatch(value, values);
-    const location = doc.locations.get(`${ref.pointer}/${i + 1}/1`);
+    const location = doc.locations.get(`${pointer}/${i + 1}/1`);
     if (!suggestion || suggestion === value || !location) continue;
     return { ...location.value, text: flowScalar(suggestion, doc.text.slice(location.value.start, location.value.end)) };
   }

@@ -7,7 +7,6 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENTRY_STATES, type BlueprintDocument, type BlueprintEntry } from '../../blueprint/blueprintDocument';
 import { blueprintModelNames, META_APPLY_BLUEPRINT, resolveBlueprintModel } from '../../blueprint/blueprintModels';
-import { entryBodyDocument } from '../../blueprint/entryBody';
 import { ENTRY_KEYS } from '../../blueprint/validateBlueprint';
 import { isPlainObject } from '../../document/tags';
 import type { SchemaCatalog } from '../../schema/catalog';
@@ -17,7 +16,7 @@ import { modelDocumentation } from '../fieldDocs';
 import type { ReferenceInsert } from '../references';
 import type { StageFile } from '../stageFile';
 import { blueprintCursor, isEntryList, siblingKeys, withinEntry, type BlueprintCursor } from './cursor';
-import { entryAt, entrySchema } from './entryAt';
+import { entryAt, entryBody, entrySchema } from './entryAt';
 import { ENTRY_KEY_DOCS, STATE_DOCS, type EntryKey } from './entryKeyDocs';
 import { tagArgumentCompletions, tagItems } from './tagCompletion';
 
@@ -134,7 +133,7 @@ function stateItems({ cursor }: Place): CompletionItem[] {
 
 /** The model's fields not yet in the entry's body (identifiers and attrs merged); identifiers offer the natural keys first. */
 function bodyKeyItems({ bp, catalog, cursor, file, offset }: Place, entry: BlueprintEntry, model: ModelIndexEntry, part: 'identifiers' | 'attrs'): CompletionItem[] {
-  const body = entryBodyDocument(bp, entry, model).value;
+  const body = entryBody(bp, entry, model).doc.value;
   const present: Record<string, unknown> = { ...(isPlainObject(body) ? body : {}) };
   for (const key of siblingKeys(file.text, offset)) present[key] = true;
   const context: CompletionContext = { kind: 'key', range: cursor.range, typed: cursor.valueText, quoted: false };

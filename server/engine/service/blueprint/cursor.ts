@@ -56,8 +56,11 @@ function parentKeys(text: string, lineStart: number, column: number, fromDash: b
   let itemLimit = fromDash;
   for (let end = lineStart - 1; end > 0 && (limit > 0 || itemLimit); ) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    const [, indent = '', dashes = '', rest = ''] = LINE.exec(text.slice(start, end)) ?? [];
+    const lineEnd = end;
     end = start - 1;
+    // Deeper lines (most of a long list) are passed over on their indentation alone.
+    if (deeperThan(text, start, limit, itemLimit)) continue;
+    const [, indent = '', dashes = '', rest = ''] = LINE.exec(text.slice(start, lineEnd)) ?? [];
     if ((rest.trim() === '' && dashes === '') || rest.startsWith('#')) continue;
     const key = KEY_LINE.exec(rest)?.[1];
     const ownsItem = itemLimit && dashes === '' && key !== undefined && indent.length === limit;
@@ -71,6 +74,16 @@ function parentKeys(text: string, lineStart: number, column: number, fromDash: b
     limit = dashColumns[0] ?? keyColumn;
   }
   return inner.reverse();
+}
+
+/** The line is indented past `limit` (or at it, where only a key owning the list item counts), or blank. */
+function deeperThan(text: string, start: number, limit: number, itemLimit: boolean): boolean {
+  let i = start;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const width = i - start;
+  const next = text[i];
+  if (next === undefined || next === '\n' || next === '\r') return true;
+  return width > limit || (width === limit && (!itemLimit || next === '-'));
 }
 
 /** Where an entry's own keys are: the path below `entries/-` or `entries/<section>/-`, or undefined outside entries. */

@@ -4,6 +4,7 @@ import { resolveBlueprintModel } from '../../blueprint/blueprintModels';
 import { entryBodyDocument } from '../../blueprint/entryBody';
 import type { SchemaCatalog } from '../../schema/catalog';
 import type { ModelIndexEntry } from '../../schema/types';
+import type { StageDocument } from '../../document/stageDocument';
 import { StageFile } from '../stageFile';
 
 /** The entry holding `offset`; at the end of an entry (a line being typed after it), that entry. */
@@ -32,7 +33,18 @@ export function modelTitleOf(model: string | undefined, catalog: SchemaCatalog):
   return resolved.kind === 'schema' ? resolved.entry.title : model;
 }
 
-/** The entry's body (identifiers over attrs) as a one-document file at offset 0: the stage features work on it unchanged. */
+/**
+ * The entry's body (identifiers over attrs) as a stage document, and the offset its spans count
+ * from: an entry parsed on its own (a part) is read alone, without the file's other entries.
+ */
+export function entryBody(bp: BlueprintDocument, entry: BlueprintEntry, model: ModelIndexEntry): { doc: StageDocument; offset: number } {
+  const part = bp.parts?.[entry.index];
+  const own = part?.entry.entries[0];
+  return part && own ? { doc: entryBodyDocument(part.entry, own, model), offset: part.start } : { doc: entryBodyDocument(bp, entry, model), offset: 0 };
+}
+
+/** The entry's body as a one-document file: the stage features work on it unchanged. */
 export function entryBodyFile(file: StageFile, bp: BlueprintDocument, entry: BlueprintEntry, model: ModelIndexEntry): StageFile {
-  return new StageFile(file.text, 'yaml', [{ offset: 0, doc: entryBodyDocument(bp, entry, model), diagnostics: [] }], file.references);
+  const { doc, offset } = entryBody(bp, entry, model);
+  return new StageFile(file.text, 'yaml', [{ offset, doc, diagnostics: [] }], file.references);
 }

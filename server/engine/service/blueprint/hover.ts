@@ -23,7 +23,7 @@ export function hoverBlueprint(file: StageFile, bp: BlueprintDocument, textDocum
   const offset = textDocument.offsetAt(position);
   const reply = (value: string, span: Span): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: { start: textDocument.positionAt(span.start), end: textDocument.positionAt(span.end) } });
   const entry = entryAt(bp, offset);
-  const located = tagAt(bp, offset);
+  const located = tagAt(bp, offset, entry && offset <= entry.span.end ? entry : undefined);
   if (located) {
     const info = blueprintTag(located.tag.tag);
     if (!info) return null;

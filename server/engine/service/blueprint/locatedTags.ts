@@ -1,7 +1,8 @@
 /** Every tag of a blueprint with its pointer and span, and the innermost one at a place. */
 import { escapePointerSegment, type Span } from '../../document/stageDocument';
 import { isPlainObject, TaggedValue } from '../../document/tags';
-import type { BlueprintDocument } from '../../blueprint/blueprintDocument';
+import type { BlueprintDocument, BlueprintEntry } from '../../blueprint/blueprintDocument';
+import { shiftSpan } from '../../blueprint/blueprintLocations';
 
 export interface LocatedTag {
   readonly tag: TaggedValue;
@@ -12,6 +13,7 @@ export interface LocatedTag {
 
 const cache = new WeakMap<BlueprintDocument, readonly LocatedTag[]>();
 
+/** Every tag of the blueprint, in document order; computed once per parse. */
 export function locatedTags(bp: BlueprintDocument): readonly LocatedTag[] {
   let tags = cache.get(bp);
   if (tags) return tags;
@@ -29,10 +31,15 @@ export function locatedTags(bp: BlueprintDocument): readonly LocatedTag[] {
   return tags;
 }
 
-/** The innermost tag whose text holds `offset`. */
-export function tagAt(bp: BlueprintDocument, offset: number): LocatedTag | undefined {
+/**
+ * The innermost tag whose text holds `offset`. Inside an entry parsed on its own, only that
+ * entry's tags are looked at (pointers and spans moved to the file's).
+ */
+export function tagAt(bp: BlueprintDocument, offset: number, entry: BlueprintEntry | undefined): LocatedTag | undefined {
+  const part = entry && bp.parts?.[entry.index];
+  const candidates = part ? locatedTags(part.entry).map((t) => ({ tag: t.tag, pointer: `${entry.pointer}${t.pointer.slice('/entries/0'.length)}`, span: shiftSpan(t.span, part.start) })) : locatedTags(bp);
   let best: LocatedTag | undefined;
-  for (const located of locatedTags(bp)) {
+  for (const located of candidates) {
     const { span } = located;
     if (offset < span.start || offset > span.end) continue;
     if (!best || span.end - span.start < best.span.end - best.span.start) best = located;

@@ -25,7 +25,14 @@ export function blueprintSymbols(bp: BlueprintDocument, textDocument: TextDocume
     const symbol = mappingSymbol(bp, key, root[key], toRange);
     if (symbol) symbols.push(symbol);
   }
-  const entries = bp.entries.map((entry) => entrySymbol(bp, entry, catalog, toRange));
+  // Thousands of entries name a few dozen models: each is looked up once.
+  const looks = new Map<string | undefined, ModelLook>();
+  const lookOf = (entry: BlueprintEntry): ModelLook => {
+    let look = looks.get(entry.model);
+    if (!look) looks.set(entry.model, (look = { title: modelTitleOf(entry.model, catalog), kind: symbolKind(entry, catalog) }));
+    return look;
+  };
+  const entries = bp.entries.map((entry) => entrySymbol(bp, entry, lookOf(entry), toRange));
   if (!isPlainObject(root['entries'])) return [...symbols, ...entries];
   for (const section of Object.keys(root['entries'])) {
     const pointer = `/entries${fieldPointer(section)}`;
@@ -51,12 +58,17 @@ function mappingSymbol(bp: BlueprintDocument, key: string, value: unknown, toRan
   return { name: key, detail, kind: key === 'context' ? SymbolKind.Namespace : SymbolKind.Module, range: toRange({ start: location.key.start, end: location.value.end }), selectionRange: toRange(location.key), children };
 }
 
-function entrySymbol(bp: BlueprintDocument, entry: BlueprintEntry, catalog: SchemaCatalog, toRange: (span: Span) => Range): DocumentSymbol {
+interface ModelLook {
+  readonly title: string;
+  readonly kind: SymbolKind;
+}
+
+function entrySymbol(bp: BlueprintDocument, entry: BlueprintEntry, look: ModelLook, toRange: (span: Span) => Range): DocumentSymbol {
   const model = bp.doc.locations.get(`${entry.pointer}/model`);
   return {
-    name: `${modelTitleOf(entry.model, catalog)} ${entryLabel(entry)}`,
+    name: `${look.title} ${entryLabel(entry)}`,
     detail: entry.model ?? 'no model',
-    kind: symbolKind(entry, catalog),
+    kind: look.kind,
     range: toRange(entry.span),
     selectionRange: toRange(model?.value ?? entry.span),
   };

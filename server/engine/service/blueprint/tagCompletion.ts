@@ -47,14 +47,16 @@ export function tagArgumentCompletions(place: TagCompletionPlace): CompletionIte
 /** The fourteen tags as snippets, where a tag may start; empty elsewhere. */
 export function tagItems(place: Pick<TagCompletionPlace, 'valueText' | 'position'>): CompletionItem[] {
   const start = TAG_START.exec(place.valueText);
-  if (!start) return [];
+  // Plain text typed is a value, not the start of a tag.
+  if (!start || (start[1] !== '' && !start[1]!.startsWith('!'))) return [];
   const range = word(place, start[1]!);
   return BLUEPRINT_TAGS.map((tag) => ({
     label: tag.name,
     kind: CompletionItemKind.Function,
     detail: tag.forms.join(' · '),
     documentation: { kind: MarkupKind.Markdown, value: `${tag.summary}\n\n${tag.documentation}` },
-    sortText: `9_${tag.name}`,
+    // After the field's own values (`~` sorts after every letter and digit).
+    sortText: `~${tag.name}`,
     insertTextFormat: InsertTextFormat.Snippet,
     textEdit: { range, newText: tag.snippet },
   }));
