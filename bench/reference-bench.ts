@@ -119,7 +119,7 @@ async function changeToDiagnostics(index: ObjectIndex | undefined, edits: number
     const uri = fileUri(join(root, '.bench', `reference-bench-${index ? 'indexed' : 'plain'}.stage.yaml`));
     server.open(uri, 'authentik-stage-yaml', file.text);
     await server.waitForDiagnostics(uri);
-    const at = file.text.indexOf('port: 25', file.middleStart);
+    const at = file.text.indexOf('port: 25', file.probeStart);
     const start = positionOf(file.text, 'port: 25', 6, at);
     const samples: number[] = [];
     let version = 1;

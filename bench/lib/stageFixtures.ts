@@ -1,16 +1,15 @@
 // Stage files for the benchmark: N email stages, one 16-line YAML document each, separated by `---`.
-import type { Position, Range } from 'vscode-languageserver-protocol';
-import { positionAt } from '../../tools/lsp-client/lspClient';
+import { textWithCounts, type BenchFile } from './benchFile';
 
 export const EMAIL_STAGE_MODEL = 'authentik_stages_email.emailstage';
 export const LINES_PER_STAGE = 16;
 
-/** One email stage document (16 lines, ending in a newline). `index` is 0-based; names are unique. */
-export function emailStageDocument(index: number): string {
-  const n = index + 1;
+/**
+ * The fields of email stage `n` after its name (14 lines, no newline at the end): the same in a
+ * stage file and in a blueprint entry's `attrs`, so both benchmarks edit and query the same stage.
+ */
+export function emailStageFields(n: number, indent = ''): string {
   return [
-    `model: ${EMAIL_STAGE_MODEL}`,
-    `name: bench-email-stage-${n}`,
     `host: smtp-${n}.example.com`,
     `port: 25`,
     `username: mailer-${n}`,
@@ -25,19 +24,21 @@ export function emailStageDocument(index: number): string {
     `recovery_max_attempts: 5`,
     `recovery_cache_timeout: minutes=5`,
     `use_global_settings: false`,
-    '',
-  ].join('\n');
+  ]
+    .map((line) => indent + line)
+    .join('\n');
 }
 
-export interface StageFile {
-  stages: number;
-  text: string;
-  lines: number;
-  bytes: number;
+/** One email stage document (16 lines, ending in a newline). `index` is 0-based; names are unique. */
+export function emailStageDocument(index: number): string {
+  const n = index + 1;
+  return [`model: ${EMAIL_STAGE_MODEL}`, `name: bench-email-stage-${n}`, emailStageFields(n), ''].join('\n');
+}
+
+export interface StageFile extends BenchFile {
+  unit: 'stages';
   /** 0-based index of the document the benchmark edits and queries. */
   middleIndex: number;
-  /** String offset where the middle document starts; edits only ever happen after it. */
-  middleStart: number;
 }
 
 /** A file of `stages` email stages; documents after the first are introduced by a `---` line. */
@@ -53,36 +54,14 @@ export function stageFile(stages: number): StageFile {
     parts.push(part);
     offset += part.length;
   }
-  const text = parts.join('');
   return {
-    stages,
-    text,
-    lines: text.split('\n').length - 1,
-    bytes: Buffer.byteLength(text),
+    size: stages,
+    unit: 'stages',
+    ...textWithCounts(parts.join('')),
     middleIndex,
-    middleStart,
+    probeStart: middleStart,
+    probeIndent: '',
+    validPort: '25',
+    invalidPort: '"abc"',
   };
-}
-
-/** The line (0-based) and full range of the value of `key` in the document starting at `docStart`. */
-export function valueRange(text: string, docStart: number, key: string): { line: number; range: Range; value: string } {
-  const needle = `\n${key}:`;
-  // The document's first line has no newline before it.
-  const lineStart = text.startsWith(`${key}:`, docStart) ? docStart : text.indexOf(needle, docStart - 1) + 1;
-  if (lineStart <= 0 && !text.startsWith(`${key}:`, docStart)) throw new Error(`valueRange: no key ${key} after ${docStart}`);
-  let lineEnd = text.indexOf('\n', lineStart);
-  if (lineEnd < 0) lineEnd = text.length;
-  let valueStart = lineStart + key.length + 1;
-  if (text[valueStart] === ' ') valueStart++;
-  valueStart = Math.min(valueStart, lineEnd);
-  const start: Position = positionAt(text, valueStart);
-  const end: Position = { line: start.line, character: start.character + (lineEnd - valueStart) };
-  return { line: start.line, range: { start, end }, value: text.slice(valueStart, lineEnd) };
-}
-
-/** The position of the start of `key` in the document starting at `docStart`, moved `offset` characters into it. */
-export function keyPosition(text: string, docStart: number, key: string, offset = 0): Position {
-  const lineStart = text.startsWith(`${key}:`, docStart) ? docStart : text.indexOf(`\n${key}:`, docStart - 1) + 1;
-  if (lineStart <= 0 && !text.startsWith(`${key}:`, docStart)) throw new Error(`keyPosition: no key ${key} after ${docStart}`);
-  return positionAt(text, lineStart + offset);
 }
