@@ -6,7 +6,7 @@
 // with its own options as `node dist/bench/<name>.js --sizes=… --servers=…` after the build.
 import { build, step } from './lib/steps.mjs';
 
-const BENCHES = ['lsp-bench', 'blueprint-bench', 'list-bench', 'reference-bench', 'sync-bench'];
+const BENCHES = ['lsp-bench', 'blueprint-bench', 'blueprint-corpus', 'list-bench', 'reference-bench', 'sync-bench'];
 const passOn = process.argv.slice(2).filter((a) => a === '--no-fail');
 
 build();
