@@ -209,6 +209,23 @@ describe('blueprint features over LSP', () => {
       assert.deepEqual((typed.items[0]!.textEdit as TextEdit).range, typedRange(typed.position, 4));
     });
 
+    it('offers the blueprint keys not written yet at the top level, and metadata\'s keys and authentik\'s labels', async () => {
+      const top = await complete('entries:\n', `${CURSOR}\nentries:\n`, LOGIN.replace('context:\n  flow_slug: login\n', ''));
+      assert.deepEqual(labels(top.items), ['context']);
+      assert.equal((top.items[0]!.textEdit as TextEdit).newText, 'context:\n  ${1:key}: ${2:value}');
+      const labelsKeys = await complete('  name: Login\n', `  name: Login\n  labels:\n    ${CURSOR}\n`);
+      assert.deepEqual(labels(labelsKeys.items), ['blueprints.goauthentik.io/instantiate', 'blueprints.goauthentik.io/description', 'blueprints.goauthentik.io/system']);
+      const metadata = await complete('  name: Login\n', `  name: Login\n  ${CURSOR}\n`);
+      assert.deepEqual(labels(metadata.items), ['labels']);
+    });
+
+    it('offers permission keys in a permissions item, and the model\'s codenames after permission:', async () => {
+      const keys = await complete('      designation: authentication\n', `      designation: authentication\n    permissions:\n      - ${CURSOR}\n`);
+      assert.deepEqual(labels(keys.items), ['permission', 'user', 'role']);
+      const codenames = await complete('      designation: authentication\n', `      designation: authentication\n    permissions:\n      - permission: ${CURSOR}\n`);
+      assert.deepEqual(labels(codenames.items), ['view_flow', 'change_flow', 'delete_flow', 'add_flow']);
+    });
+
     it('offers the four states, with what each does', async () => {
       const { items, position } = await complete('    state: created', `    state: ${CURSOR}`);
       assert.deepEqual(labels(items), ['present', 'created', 'must_created', 'absent']);

@@ -19,6 +19,7 @@ import { blueprintCursor, isEntryList, siblingKeys, withinEntry, type BlueprintC
 import { entryAt, entryBody, entrySchema } from './entryAt';
 import { ENTRY_KEY_DOCS, STATE_DOCS, type EntryKey } from './entryKeyDocs';
 import { tagArgumentCompletions, tagItems } from './tagCompletion';
+import { outerKeyItems, permissionCodenames } from './outerCompletion';
 
 interface Place {
   readonly file: StageFile;
@@ -45,9 +46,18 @@ export function completeBlueprint(file: StageFile, bp: BlueprintDocument, textDo
     if (inTag) return { isIncomplete: false, items: inTag };
   }
   if (isEntryList(cursor.path)) return { isIncomplete: false, items: entryListItems(place) };
+  const outer = outerKeyItems(cursor, file.text, offset, writtenAt(bp, cursor.path)) ?? permissionCodenames(cursor, place.entry);
+  if (outer) return { isIncomplete: false, items: outer };
   const inEntry = withinEntry(cursor.path);
   if (!inEntry) return cursor.kind === 'key' ? EMPTY : { isIncomplete: false, items: tagItems({ valueText: cursor.valueText, position }) };
   return entryCompletions(place, inEntry);
+}
+
+/** The keys the parse has at the top level or in `metadata`/`metadata.labels` (elsewhere the lines beside the cursor tell). */
+function writtenAt(bp: BlueprintDocument, path: readonly string[]): string[] {
+  let node: unknown = bp.doc.value;
+  for (const key of path) node = isPlainObject(node) ? node[key] : undefined;
+  return path.includes('-') || !isPlainObject(node) ? [] : Object.keys(node);
 }
 
 /** In the `entries` list: a new entry after `- ` (or the first key of one), a whole `- model:` on a bare line. */
