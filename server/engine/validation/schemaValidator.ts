@@ -17,7 +17,9 @@ export function schemaValidator(catalog: SchemaCatalog, model: string): Validate
   if (!state) {
     // Types and formats are checked first by the DRF-faithful rules (drf.ts), which know what the
     // server converts; ajv checks the converted value against the schema's limits.
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, validateFormats: false, messages: false });
+    // ajv's code optimisation passes cost more on a first open (a blueprint compiles a dozen
+    // models at once) than they save: the checks run on a few small objects per keystroke.
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, validateFormats: false, messages: false, code: { optimize: false } });
     ajv.addVocabulary(['enumDescriptions', 'markdownDescription', 'x-authentik-duration', 'x-authentik-reference']);
     state = { ajv, validators: new Map() };
     compiled.set(catalog, state);
