@@ -454,14 +454,22 @@ export async function takeScreenshots(options: { vsix?: string } = {}): Promise<
       await runCommand(p, 'View: Toggle Primary Side Bar Visibility');
       await p.locator('.part.sidebar').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       await runCommand(p, 'authentik: Refresh');
-      for (const type of [SANDBOX_STAGE_TYPE, 'Identification Stage']) {
-        const row = treeRow(p, type);
-        await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-      }
       // The edited password stage differs from the server; the pulled identification stage agrees.
-      await p.locator('.part.sidebar .monaco-list-row', { hasText: '≠ file' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      await p.locator('.part.sidebar .monaco-list-row', { hasText: '✓ file' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      const differs = p.locator('.part.sidebar .monaco-list-row', { hasText: '≠ file' }).first();
+      const agrees = p.locator('.part.sidebar .monaco-list-row', { hasText: '✓ file' }).first();
+      // A refresh that lands after a type was expanded redraws the tree with its types closed:
+      // expand them again until both marks show.
+      const deadline = Date.now() + STEP_TIMEOUT;
+      for (;;) {
+        for (const type of [SANDBOX_STAGE_TYPE, 'Identification Stage']) {
+          const row = treeRow(p, type);
+          await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+          if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+        }
+        const shown = await agrees.waitFor({ state: 'visible', timeout: 2_000 }).then(() => differs.waitFor({ state: 'visible', timeout: 2_000 })).then(() => true, () => false);
+        if (shown) break;
+        if (Date.now() > deadline) throw new Error(`the Stages view showed no "≠ file" and "✓ file" marks within ${seconds(STEP_TIMEOUT)}`);
+      }
       await p.mouse.move(640, 790);
       return shoot(p, 'tree-agreement.png');
     });
