@@ -67,24 +67,49 @@ function createLanguageClient(context: vscode.ExtensionContext): LanguageClient 
   return new LanguageClient('authentikStages', 'authentik Stages', serverOptions, clientOptions);
 }
 
+/** Starts the language client; `onStarted` runs once it answers (its notifications can be subscribed then). */
+function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, onStarted: (languageClient: LanguageClient) => void): void {
+  const languageClient = createLanguageClient(context);
+  client = languageClient;
+  // Started, not awaited: whoever waits for it (a push's validation) asks the client.
+  void languageClient.start().then(
+    () => onStarted(languageClient),
+    (error: unknown) => output.error(`The language server did not start: ${String(error)}`),
+  );
+}
+
+/** What tells that the window is used for authentik: documents opened or saved, the Stages view shown, a server added. */
+function watchForUse(use: StartWhenUsed, treeView: vscode.TreeView<unknown>, servers: ServerRegistry, connection: ConnectionManager): vscode.Disposable[] {
+  return [
+    vscode.workspace.onDidOpenTextDocument((document) => use.document(documentFacts(document))),
+    vscode.workspace.onDidSaveTextDocument((document) => use.document(documentFacts(document))),
+    treeView.onDidChangeVisibility((event) => {
+      if (event.visible) use.need('the Stages view is shown');
+    }),
+    servers.onDidChange(() => {
+      if (use.reason === undefined) use.need('a server was added');
+      else void connection.refresh();
+    }),
+  ];
+}
+
+/** What the window already holds when the extension activates; the search VS Code's own `workspaceContains` makes, once, in the background. */
+function checkUseOnActivation(use: StartWhenUsed, treeView: vscode.TreeView<unknown>): void {
+  for (const document of vscode.workspace.textDocuments) use.document(documentFacts(document));
+  if (treeView.visible) use.need('the Stages view is shown');
+  if (use.reason !== undefined) return;
+  void vscode.workspace.findFiles(STAGE_FILES_GLOB, '**/node_modules/**', 1).then(
+    (found) => {
+      if (found.length) use.need('the workspace holds stage files');
+    },
+    () => undefined,
+  );
+}
+
 export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('authentik', { log: true });
   let schemaVersion: string | undefined;
-  const startLanguageServer = (): void => {
-    const languageClient = createLanguageClient(context);
-    client = languageClient;
-    // Started, not awaited: whoever waits for it (a push's validation) asks the client.
-    void languageClient.start().then(
-      () => {
-        languageClient.onNotification(SchemaChangedNotification, (info) => {
-          schemaVersion = info.version;
-        });
-        references.resend();
-      },
-      (error: unknown) => output.error(`The language server did not start: ${String(error)}`),
-    );
-  };
 
   const servers = new ServerRegistry(context.secrets);
   const connection = new ConnectionManager(servers, () => client, context.globalStorageUri, context.asAbsolutePath('schemas'), output);
@@ -101,7 +126,12 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const treeView = vscode.window.createTreeView('authentikStages.stages', { treeDataProvider: tree, showCollapseAll: true });
   const use = new StartWhenUsed((reason) => {
     output.info(`Starting the language server and the connection: ${reason}.`);
-    startLanguageServer();
+    startLanguageClient(context, output, (languageClient) => {
+      languageClient.onNotification(SchemaChangedNotification, (info) => {
+        schemaVersion = info.version;
+      });
+      references.resend();
+    });
     status.reveal();
     void connection.refresh();
   });
@@ -119,22 +149,14 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
     // The Stages view marks which stages agree with their files: compared again after saves and pushes.
     sync.onDidPush(() => tree.model.refreshAgreement()),
     vscode.workspace.onDidSaveTextDocument((document) => {
-      use.document(documentFacts(document));
       if (isStageDocument(document)) tree.model.refreshAgreement();
     }),
-    vscode.workspace.onDidOpenTextDocument((document) => use.document(documentFacts(document))),
-    treeView.onDidChangeVisibility((event) => {
-      if (event.visible) use.need('the Stages view is shown');
-    }),
+    ...watchForUse(use, treeView, servers, connection),
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(RemoteContentProvider.scheme, remoteContent),
     // Plain YAML and JSON too: a file matched by authentik.files.extraPatterns is a stage file in those modes (the provider asks isStageDocument).
     vscode.languages.registerCodeLensProvider([...STAGE_LANGUAGES, 'yaml', 'json'].map((language) => ({ language, scheme: 'file' })), new StageCodeLensProvider()),
-    servers.onDidChange(() => {
-      if (use.reason === undefined) use.need('a server was added');
-      else void connection.refresh();
-    }),
     connection.onDidChange((state) => void vscode.commands.executeCommand('setContext', 'authentik.hasServer', state.kind !== 'none')),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('authentik.files.extraPatterns') || !client) return;
@@ -146,17 +168,7 @@ export function activate(context: vscode.ExtensionContext): AuthentikStagesApi {
   const promotion = new Promotion(servers, connection, remoteContent, validate);
   registerCommands(context, { servers, connection, tree, sync, promotion, output });
   void vscode.commands.executeCommand('setContext', 'authentik.hasServer', servers.list().length > 0);
-  for (const document of vscode.workspace.textDocuments) use.document(documentFacts(document));
-  if (treeView.visible) use.need('the Stages view is shown');
-  // The search VS Code's own `workspaceContains` activation makes, once, in the background.
-  if (use.reason === undefined) {
-    void vscode.workspace.findFiles(STAGE_FILES_GLOB, '**/node_modules/**', 1).then(
-      (found) => {
-        if (found.length) use.need('the workspace holds stage files');
-      },
-      () => undefined,
-    );
-  }
+  checkUseOnActivation(use, treeView);
 
   return {
     activationMs: performance.now() - started,
