@@ -291,6 +291,11 @@ describe('blueprint features over LSP', () => {
         const tag = await hover(withFind, at(withFind, '!Find', 2));
         assert.deepEqual(tag.range, rangeOf(withFind, '!Find [authentik_flows.flow, [slug, default-password-change]]'));
         assert.ok((tag.contents as MarkupContent).value.includes('\n\nOn https://auth.example.test: **Change your password** (pk `11111111-1111-4111-8111-111111111111`).\n\n'), (tag.contents as MarkupContent).value);
+        // Inside a !Find, after the field: the values the server's objects have there.
+        const value = await complete('      backends:\n        - authentik.core.auth.InbuiltBackend', `      configure_flow: !Find [authentik_flows.flow, [slug, def${CURSOR}`);
+        assert.deepEqual(value.items.map((i) => [i.label, i.detail, i.textEdit]), [['default-password-change', 'Flow "Change your password"', { range: typedRange(value.position, 3), newText: 'default-password-change' }]]);
+        const byTitle = await complete('      backends:\n        - authentik.core.auth.InbuiltBackend', `      configure_flow: !Find [authentik_flows.flow, [title, ${CURSOR}`);
+        assert.deepEqual(byTitle.items.map((i) => (i.textEdit as TextEdit).newText), ['Change your password'], 'a value with spaces is a plain scalar in a flow list');
       } finally {
         await client.notify(SetObjectIndexNotification.method, null);
       }

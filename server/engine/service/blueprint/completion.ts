@@ -42,7 +42,7 @@ export function completeBlueprint(file: StageFile, bp: BlueprintDocument, textDo
   if (!cursor) return EMPTY;
   const place: Place = { file, bp, catalog, cursor, entry: entryAt(bp, offset), position, offset, insert };
   if (cursor.kind !== 'key') {
-    const inTag = tagArgumentCompletions({ bp, catalog, entry: place.entry, valueText: cursor.valueText, position });
+    const inTag = tagArgumentCompletions({ bp, catalog, entry: place.entry, valueText: cursor.valueText, position, ...(file.references ? { references: file.references } : {}) });
     if (inTag) return { isIncomplete: false, items: inTag };
   }
   if (isEntryList(cursor.path)) return { isIncomplete: false, items: entryListItems(place) };

@@ -12,6 +12,9 @@ import type { SchemaCatalog } from '../../schema/catalog';
 import { fieldDocumentation, modelDocumentation } from '../fieldDocs';
 import { modelTitleOf } from './entryAt';
 import { DEFAULT_CONTEXT } from './tagMeaning';
+import { yamlInlineText } from '../../document/valueText';
+import type { IndexedObject } from '../../references/objectIndex';
+import type { ReferenceIndex } from '../../references/referenceIndex';
 
 export interface TagCompletionPlace {
   readonly bp: BlueprintDocument;
@@ -21,11 +24,15 @@ export interface TagCompletionPlace {
   /** The value typed so far, from its start to the cursor. */
   readonly valueText: string;
   readonly position: Position;
+  /** The connected server's objects: a `!Find`'s value is offered from them. */
+  readonly references?: ReferenceIndex;
 }
 
 const KEY_OF_ARGUMENT = /!KeyOf[ \t]+["']?([^\s"']*)$/;
 const CONTEXT_ARGUMENT = /!Context[ \t]+(?:\[[ \t]*)?["']?([^\s"',[\]]*)$/;
 const FIND_MODEL = /!(?:Find|FindObject)[ \t]+\[[ \t]*["']?([^\s"',[\]]*)$/;
+/** `!Find [model, …, [field, ` and the value typed so far. */
+const FIND_VALUE = /!(?:Find|FindObject)[ \t]+\[[ \t]*["']?([\w.]+)["']?[ \t]*,(?:[ \t]*\[[^\]]*\][ \t]*,)*[ \t]*\[[ \t]*["']?(\w+)["']?[ \t]*,[ \t]*(["']?[^"',[\]]*)$/;
 const FIND_FIELD = /!(?:Find|FindObject)[ \t]+\[[ \t]*["']?([\w.]+)["']?[ \t]*,(?:[ \t]*\[[^\]]*\][ \t]*,)*[ \t]*\[[ \t]*["']?(\w*)$/;
 /** A tag (or nothing yet) at the start of a value or of a flow sequence item. */
 const TAG_START = /(?:^|[[,][ \t]*)(!?[A-Za-z]*)$/;
@@ -37,6 +44,8 @@ export function tagArgumentCompletions(place: TagCompletionPlace): CompletionIte
   if (keyOf) return keyOfItems(place, word(place, keyOf[1]!));
   const context = CONTEXT_ARGUMENT.exec(valueText);
   if (context) return contextItems(place, word(place, context[1]!));
+  const value = FIND_VALUE.exec(valueText);
+  if (value) return findValueItems(place, value[1]!, value[2]!, word(place, value[3]!));
   const field = FIND_FIELD.exec(valueText);
   if (field) return findFieldItems(place, field[1]!, word(place, field[2]!));
   const model = FIND_MODEL.exec(valueText);
@@ -99,6 +108,27 @@ function findModelItems(catalog: SchemaCatalog, range: Range): CompletionItem[] 
       textEdit: { range, newText: name },
     };
   });
+}
+
+/** Connected: the values the server's objects of the model have in that field, each with the object it finds. */
+function findValueItems({ catalog, references }: TagCompletionPlace, model: string, field: string, range: Range): CompletionItem[] {
+  const resolved = resolveBlueprintModel(model, catalog);
+  const name = resolved.kind === 'schema' || resolved.kind === 'no-schema' ? resolved.name : model;
+  const pool = references?.objectsOfModel(name);
+  if (!pool) return [];
+  const seen = new Map<string, IndexedObject[]>();
+  for (const object of pool.objects) {
+    const value = field === 'pk' ? object.pk : object.fields[field];
+    if (value === undefined || value === null) continue;
+    const text = String(value);
+    seen.set(text, [...(seen.get(text) ?? []), object]);
+  }
+  return [...seen].map(([text, objects]) => ({
+    label: text,
+    kind: CompletionItemKind.Value,
+    detail: objects.length === 1 ? `${modelTitleOf(objects[0]!.model, catalog)} "${objects[0]!.label}"` : `${objects.length} objects: the importer takes whichever comes first`,
+    textEdit: { range, newText: yamlInlineText(text) },
+  }));
 }
 
 function findFieldItems({ catalog }: TagCompletionPlace, model: string, range: Range): CompletionItem[] {
