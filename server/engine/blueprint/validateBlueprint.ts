@@ -51,6 +51,7 @@ function entryPartDiagnostics(part: BlueprintDocument, catalog: SchemaCatalog, r
   const checker = new EntryChecker(part, catalog, references);
   checker.checkEntry(part.entries[0]!);
   checkTags(part, part.doc, contextKeys, catalog, checker.sink);
+  checker.checkFinds();
   keptEntryChecks.set(part, { catalog, references, contextKeys: keys, diagnostics: checker.sink.out });
   return checker.sink.out;
 }
@@ -121,37 +122,19 @@ class BlueprintValidator {
       for (const part of bp.parts) {
         for (const d of entryPartDiagnostics(part.entry, catalog, references, bp.contextKeys)) sink.out.push({ ...d, start: d.start + part.start, end: d.end + part.start });
       }
-      const head = Object.fromEntries(Object.entries(root).filter(([key]) => key !== 'entries'));
-      checkTags(bp, { ...bp.doc, value: head }, bp.contextKeys, catalog, sink);
+      // The head alone: `context:` may hold tags too.
+      const head: BlueprintDocument = { ...bp, doc: { ...bp.doc, value: Object.fromEntries(Object.entries(root).filter(([key]) => key !== 'entries')) }, entries: [] };
+      checkTags(bp, head.doc, bp.contextKeys, catalog, sink);
+      new EntryChecker(head, catalog, references, sink).checkFinds();
     } else {
       const checker = new EntryChecker(bp, catalog, references, sink);
       for (const entry of bp.entries) checker.checkEntry(entry);
       checkTags(bp, bp.doc, bp.contextKeys, catalog, sink);
+      checker.checkFinds();
     }
     this.checkIds();
     checkEntryLinks(bp, sink);
-    if (references) {
-      for (const finding of checkBlueprintFinds(bp, catalog, references, this.findsJudgedAsReferences())) sink.add(sink.valueSpan(finding.pointer), finding.severity, finding.code, finding.message, finding.fix);
-    }
     return sink.out;
-  }
-
-  /** Start offsets of the `!Find`s in stage entries' reference fields: the stage rules judged those against the server already. */
-  private findsJudgedAsReferences(): Set<number> {
-    const judged = new Set<number>();
-    for (const entry of this.bp.entries) {
-      const identifiers = entry.fields?.['identifiers'];
-      // As checkBody: an entry that deletes, or has no identifiers, has its body left unchecked.
-      if (entry.model === undefined || entry.state === 'absent' || !isPlainObject(identifiers) || Object.keys(identifiers).length === 0) continue;
-      const model = resolveBlueprintModel(entry.model, this.catalog);
-      if (model.kind !== 'schema') continue;
-      const body = entryBodyDocument(this.bp, entry, model.entry);
-      for (const ref of referenceValuesOf(body)) {
-        const start = ref.value instanceof TaggedValue ? body.locations.get(ref.pointer)?.value.start : undefined;
-        if (start !== undefined) judged.add(start);
-      }
-    }
-    return judged;
   }
 
   private checkIds(): void {
@@ -212,6 +195,9 @@ class BlueprintValidator {
 
 /** One entry on its own: its keys, the loader's types, its model and its body by the model's rules. */
 class EntryChecker {
+  /** Start offsets of the `!Find`s in reference fields the stage rules judged against the server already. */
+  private readonly judgedFinds = new Set<number>();
+
   constructor(
     private readonly bp: BlueprintDocument,
     private readonly catalog: SchemaCatalog,
@@ -349,7 +335,20 @@ class EntryChecker {
       }
     }
     const options: EntryBodyOptions = { entry: model, required: requiredMode(entry, existing) };
-    for (const d of validateEntryBody(entryBodyDocument(this.bp, entry, model), this.catalog, this.references, options)) this.sink.out.push(d);
+    const body = entryBodyDocument(this.bp, entry, model);
+    if (this.references) {
+      for (const ref of referenceValuesOf(body)) {
+        const start = ref.value instanceof TaggedValue ? body.locations.get(ref.pointer)?.value.start : undefined;
+        if (start !== undefined) this.judgedFinds.add(start);
+      }
+    }
+    for (const d of validateEntryBody(body, this.catalog, this.references, options)) this.sink.out.push(d);
+  }
+
+  /** Connected: every other `!Find` of the document, resolved as the importer resolves it. */
+  checkFinds(): void {
+    if (!this.references) return;
+    for (const finding of checkBlueprintFinds(this.bp, this.catalog, this.references, this.judgedFinds)) this.sink.add(this.sink.valueSpan(finding.pointer), finding.severity, finding.code, finding.message, finding.fix);
   }
 }
 
