@@ -3,7 +3,7 @@
  * does: `pk` equal, or every other identifier equal. What the index cannot tell (a tag, a field it
  * did not record, a listing that stopped at a bound) is "unknown", never "not found".
  */
-import { isPlainObject } from '../document/tags';
+import { isPlainObject, isScalar } from '../document/tags';
 import type { IndexedObject } from '../references/objectIndex';
 import type { ReferenceIndex } from '../references/referenceIndex';
 import type { ModelIndexEntry } from '../schema/types';
@@ -34,10 +34,6 @@ export function existingObject(entry: BlueprintEntry, model: ModelIndexEntry, re
   };
   if (pool.objects.some(matches)) return 'found';
   return judged && pool.complete ? 'not-found' : 'unknown';
-}
-
-function isScalar(value: unknown): value is Scalar {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 function sameValue(listed: Scalar, written: Scalar): boolean {

@@ -5,8 +5,8 @@
  * Severity follows the importer: an error where it would refuse the blueprint, a warning where it
  * may fail or silently ignores something.
  */
-import { fieldPointer, type Span, type StageDocument } from '../document/stageDocument';
-import { isPlainObject, TaggedValue } from '../document/tags';
+import { fieldPointer, keySpanAt, valueSpanAt, type Span, type StageDocument } from '../document/stageDocument';
+import { isPlainObject, isScalar, TaggedValue } from '../document/tags';
 import type { ReferenceIndex } from '../references/referenceIndex';
 import { referenceValuesOf } from '../references/referenceValues';
 import type { SchemaCatalog } from '../schema/catalog';
@@ -89,15 +89,11 @@ export class DiagnosticSink {
   }
 
   valueSpan(pointer: string): Span {
-    for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      const location = this.bp.doc.locations.get(p);
-      if (location) return location.value;
-      if (p === '') return { start: 0, end: Math.min(this.bp.doc.text.length, 1) };
-    }
+    return valueSpanAt(this.bp.doc, pointer);
   }
 
   keySpan(pointer: string): Span {
-    return this.bp.doc.locations.get(pointer)?.key ?? this.valueSpan(pointer);
+    return keySpanAt(this.bp.doc, pointer);
   }
 }
 
@@ -370,10 +366,6 @@ function firstKey(bp: BlueprintDocument, entry: BlueprintEntry): Span | undefine
 function syntaxMessage(message: string): string {
   if (/multiple documents/i.test(message)) return 'A blueprint is one YAML document: authentik\'s loader refuses a file with several ("expected a single document in the stream").';
   return message;
-}
-
-function isScalar(value: unknown): value is string | number | boolean | null {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 export function kindOf(value: unknown): string {

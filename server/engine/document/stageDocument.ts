@@ -136,6 +136,20 @@ function jsonSyntaxErrors(text: string, yamlAlreadyFailed: boolean): SyntaxProbl
   }
 }
 
+/** Where to mark what is at `pointer`: its value, else the nearest enclosing node's (the first character at worst). */
+export function valueSpanAt(doc: Pick<StageDocument, 'locations' | 'text'>, pointer: string): Span {
+  for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+    const location = doc.locations.get(p);
+    if (location) return location.value;
+    if (p === '') return { start: 0, end: Math.min(doc.text.length, 1) };
+  }
+}
+
+/** The key at `pointer`, else where its value is marked. */
+export function keySpanAt(doc: Pick<StageDocument, 'locations' | 'text'>, pointer: string): Span {
+  return doc.locations.get(pointer)?.key ?? valueSpanAt(doc, pointer);
+}
+
 /** A key as one segment of a JSON pointer (RFC 6901): `~` → `~0`, `/` → `~1`. */
 export function escapePointerSegment(segment: string): string {
   // Nearly every key is a plain word: no regular expression for those.

@@ -28,3 +28,8 @@ export class TaggedValue {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TaggedValue);
 }
+
+/** A scalar as parsed: text, a number, a boolean or null. */
+export function isScalar(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}

@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { JsonSchema, ModelIndexEntry } from '../schema/types';
-import { fieldPointer, pointerSegments, type Span, type StageDocument } from '../document/stageDocument';
+import { fieldPointer, keySpanAt, pointerSegments, valueSpanAt, type Span, type StageDocument } from '../document/stageDocument';
 import { isPlainObject, TaggedValue } from '../document/tags';
 import { closestMatch } from '../util/closest';
 import { coerce, describeType, typesOf } from './drf';
@@ -303,16 +303,11 @@ class StageValidator {
   }
 
   private valueSpan(pointer: string): Span {
-    // Fall back to the nearest enclosing node that has a location.
-    for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      const location = this.doc.locations.get(p);
-      if (location) return location.value;
-      if (p === '') return { start: 0, end: Math.min(this.doc.text.length, 1) };
-    }
+    return valueSpanAt(this.doc, pointer);
   }
 
   private keySpan(pointer: string): Span {
-    return this.doc.locations.get(pointer)?.key ?? this.valueSpan(pointer);
+    return keySpanAt(this.doc, pointer);
   }
 
   private firstKeySpan(): Span | undefined {
