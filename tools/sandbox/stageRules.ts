@@ -106,17 +106,22 @@ const NON_WEB_SOURCES = new Set(['authentik_sources_ldap.ldapsource', 'authentik
  * Model defaults (what a create without the field stores), from docs/server-rules.md and
  * authentik's models. Fields not listed get an empty value of their type.
  */
+/** The SMTP settings both email stages share (authentik's `EmailStage` and `AuthenticatorEmailStage` models). */
+const SMTP_DEFAULTS = {
+  use_global_settings: false,
+  host: 'localhost',
+  port: 25,
+  username: '',
+  password: '',
+  use_tls: false,
+  use_ssl: false,
+  timeout: 10,
+  from_address: 'system@authentik.local',
+};
+
 const MODEL_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   EmailStage: {
-    use_global_settings: false,
-    host: 'localhost',
-    port: 25,
-    username: '',
-    password: '',
-    use_tls: false,
-    use_ssl: false,
-    timeout: 10,
-    from_address: 'system@authentik.local',
+    ...SMTP_DEFAULTS,
     token_expiry: 'minutes=30',
     subject: 'authentik',
     template: 'email/password_reset.html',
@@ -125,15 +130,7 @@ const MODEL_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>
     recovery_cache_timeout: 'minutes=5',
   },
   AuthenticatorEmailStage: {
-    use_global_settings: false,
-    host: 'localhost',
-    port: 25,
-    username: '',
-    password: '',
-    use_tls: false,
-    use_ssl: false,
-    timeout: 10,
-    from_address: 'system@authentik.local',
+    ...SMTP_DEFAULTS,
     subject: 'authentik Sign-in code',
     token_expiry: 'minutes=15',
     template: 'email/email_otp.html',

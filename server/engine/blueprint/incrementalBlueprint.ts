@@ -8,7 +8,6 @@
  */
 import { parseDocument } from 'yaml';
 import { parseStageDocument, type NodeLocation, type Span, type StageDocument, type SyntaxProblem } from '../document/stageDocument';
-import { isPlainObject } from '../document/tags';
 import { splitBlueprintText } from './blueprintChunks';
 import { contextKeysOf, entriesOf, isBlueprintRoot, looksLikeBlueprint, parseBlueprint, type BlueprintDocument, type BlueprintPart } from './blueprintDocument';
 import { BlueprintLocations, shiftSpan } from './blueprintLocations';
@@ -76,5 +75,5 @@ function compose(text: string, head: StageDocument, parts: readonly BlueprintPar
     const alone = part.entry.entries[0]!;
     return { ...alone, index, pointer: `/entries/${index}`, span: shiftSpan(alone.span, part.start) };
   });
-  return { doc, entries, contextKeys: contextKeysOf(isPlainObject(root) ? root : {}), parts };
+  return { doc, entries, contextKeys: contextKeysOf(root), parts };
 }
